@@ -1,0 +1,1 @@
+"""perfbot's pipelines, results and statistics: everything usable from the CLI without Flask."""

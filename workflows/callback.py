@@ -1,0 +1,137 @@
+"""The contract between a workflow's `report`/`notify` steps and the bot's `POST /callback`.
+
+Only the bot holds GitHub credentials, so a workflow never talks to GitHub: it sends its
+result here instead. The body is JSON, signed like GitHub signs webhooks, with a secret that
+is mounted into the reporting steps alone (never into a pod that runs code from the PR):
+
+    X-Perfbot-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>
+
+Both ends import this module, so the shape cannot drift between sender and receiver.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import requests
+
+SIGNATURE_HEADER = "X-Perfbot-Signature-256"
+PAYLOAD_VERSION = 1
+
+# `kind` says which step sent it: `result` from `report` (the comparison ran), `exit` from the
+# onExit handler (always sent, tells how the workflow ended, with `workflow.failures`).
+KINDS = ("result", "exit")
+
+
+class CallbackError(ValueError):
+    """A callback body that is not a valid payload; the message says which field and why."""
+
+
+@dataclass(frozen=True)
+class RunRef:
+    """What the bot needs to find the PR, the check run and the sticky comment again."""
+
+    repo: str
+    pr: int
+    job: str
+    head_sha: str
+    base_sha: str
+    base_ref: str
+
+
+@dataclass(frozen=True)
+class CallbackPayload:
+    kind: str
+    run: RunRef
+    workflow_name: str
+    namespace: str
+    status: str = ""  # Argo's workflow.status for `exit`: Succeeded, Failed, Error
+    verdict: str | None = None  # summary verdict of the comparison, when it ran
+    report_markdown: str | None = None
+    report: dict[str, Any] | None = None  # the JSON report of `perfbot compare`
+    failures: list[dict[str, Any]] = field(default_factory=list)  # Argo's workflow.failures
+    version: int = PAYLOAD_VERSION
+
+    def to_json(self) -> bytes:
+        return json.dumps(asdict(self), sort_keys=True, separators=(",", ":")).encode()
+
+    @classmethod
+    def from_json(cls, body: bytes) -> CallbackPayload:
+        try:
+            data = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CallbackError(f"body is not JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise CallbackError("body must be a JSON object")
+        if data.get("version") != PAYLOAD_VERSION:
+            raise CallbackError(f"unsupported payload version {data.get('version')!r}")
+        if data.get("kind") not in KINDS:
+            raise CallbackError(f"kind must be one of {', '.join(KINDS)}")
+        run = data.get("run")
+        if not isinstance(run, dict):
+            raise CallbackError("run must be an object")
+        try:
+            run_ref = RunRef(
+                repo=_str(run, "repo"),
+                pr=int(run["pr"]),
+                job=_str(run, "job"),
+                head_sha=_str(run, "head_sha"),
+                base_sha=_str(run, "base_sha"),
+                base_ref=_str(run, "base_ref"),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CallbackError(f"run is incomplete: {exc}") from exc
+        failures = data.get("failures") or []
+        report = data.get("report")
+        if not isinstance(failures, list) or (report is not None and not isinstance(report, dict)):
+            raise CallbackError("failures must be a list and report an object")
+        return cls(
+            kind=data["kind"],
+            run=run_ref,
+            workflow_name=_str(data, "workflow_name"),
+            namespace=_str(data, "namespace"),
+            status=str(data.get("status") or ""),
+            verdict=data.get("verdict"),
+            report_markdown=data.get("report_markdown"),
+            report=report,
+            failures=failures,
+        )
+
+
+def _str(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value:
+        raise CallbackError(f"{key} must be a non-empty string")
+    return value
+
+
+def sign(body: bytes, secret: str | bytes) -> str:
+    key = secret.encode() if isinstance(secret, str) else secret
+    return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def verify(body: bytes, signature: str | None, secret: str | bytes) -> bool:
+    """Constant-time check of a `sha256=<hex>` signature; False for a missing one."""
+    if not signature or not secret:
+        return False
+    return hmac.compare_digest(sign(body, secret), signature)
+
+
+def send(
+    url: str,
+    payload: CallbackPayload,
+    secret: str | bytes,
+    *,
+    timeout: float = 10.0,
+    session: requests.Session | None = None,
+) -> requests.Response:
+    """POST a signed payload; raises `requests.HTTPError` on a non-2xx answer."""
+    body = payload.to_json()
+    headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(body, secret)}
+    response = (session or requests).post(url, data=body, headers=headers, timeout=timeout)
+    response.raise_for_status()
+    return response

@@ -1,0 +1,15 @@
+"""One way for every subcommand to refuse bad input: a single line on stderr, exit 2."""
+
+from __future__ import annotations
+
+import click
+
+EXIT_OK = 0
+EXIT_FAILED_CHECK = 1
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(click.ClickException):
+    """Raised for input the user can fix; click prints `Error: <message>` and exits 2."""
+
+    exit_code = EXIT_BAD_INPUT
