@@ -1,0 +1,27 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both install the project
+# into a virtual environment first (VENV, default .venv), so they work on a fresh clone.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test render bench
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/perfbot demo
+
+test: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -n 2 -q
+
+# Regenerate the committed WorkflowTemplates (the golden files) after changing the builders or
+# examples/perfbot.yaml. CI never does this; tests/pipeline fails on drift instead.
+render: $(VENV)/.installed
+	$(VENV)/bin/perfbot render --config examples/perfbot.yaml --out templates
+
+bench: $(VENV)/.installed
+	for b in bench/*.py; do $(PY) $$b || exit 1; done
