@@ -16,6 +16,12 @@ import click
 
 SUBCOMMANDS: dict[str, str] = {
     "compare": "workflows.cli.compare",
+    "serve": "bot.cli",
+    "render": "workflows.cli.render",
+    "submit": "workflows.cli.submit",
+    "notify": "workflows.cli.notify",
+    "run": "workflows.cli.run",
+    "demo": "workflows.cli.demo",
 }
 
 

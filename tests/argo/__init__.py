@@ -1,0 +1,1 @@
+"""Tests of argo (issue 3)."""

@@ -1,0 +1,1 @@
+"""Tests of config (issue 3)."""

@@ -1,0 +1,262 @@
+"""The fixed shell drivers, run for real with `sh` (POSIX; dash where /bin/sh is dash)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from workflows.pipeline import drivers
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def run(script: str, env: dict[str, str], *argv: str, cwd: Path) -> subprocess.CompletedProcess:
+    full_env = {"PATH": os.environ["PATH"], **env}
+    return subprocess.run(
+        ["sh", "-c", drivers.load(script), f"perfbot-{script}", *argv],
+        env=full_env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def fake_executable(directory: Path, name: str, body: str) -> Path:
+    """A recording fake of a tool the driver calls (crane, perfbot)."""
+    directory.mkdir(exist_ok=True)
+    path = directory / name
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+    return directory
+
+
+# -- check ------------------------------------------------------------------------------------
+
+
+def check_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    return {
+        "PERFBOT_SIDE": "head",
+        "PERFBOT_SHA": SHA,
+        "PERFBOT_REBUILD": "true",
+        "PERFBOT_BUILD_KIND": "command",
+        "PERFBOT_IMAGE": "",
+        "PERFBOT_OUTPUT": str(tmp_path / "out" / "build"),
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "rebuild", "image_exists", "local", "expected"),
+    [
+        ("command", "true", False, "", "true"),
+        ("image", "true", False, "", "true"),
+        ("image", "true", True, "", "false"),
+        ("image", "false", True, "", "false"),
+        ("image", "true", True, "1", "true"),  # locally an image never counts
+    ],
+)
+def test_check_decides_whether_to_build(tmp_path, kind, rebuild, image_exists, local, expected):
+    bin_dir = fake_executable(tmp_path / "bin", "crane", f"exit {0 if image_exists else 1}\n")
+    env = check_env(
+        tmp_path,
+        PERFBOT_BUILD_KIND=kind,
+        PERFBOT_REBUILD=rebuild,
+        PERFBOT_IMAGE="r.example/x:" + SHA,
+        PERFBOT_LOCAL=local,
+    )
+    env["PATH"] = f"{bin_dir}:{os.environ['PATH']}"
+    result = run("check", env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "out" / "build").read_text() == expected
+
+
+@pytest.mark.parametrize("kind", ["image", "command"])
+def test_check_fails_clearly_when_reuse_is_asked_but_nothing_is_built(tmp_path, kind):
+    bin_dir = fake_executable(tmp_path / "bin", "crane", "exit 1\n")
+    env = check_env(
+        tmp_path,
+        PERFBOT_BUILD_KIND=kind,
+        PERFBOT_REBUILD="false",
+        PERFBOT_IMAGE="r.example/x:" + SHA,
+    )
+    env["PATH"] = f"{bin_dir}:{os.environ['PATH']}"
+    result = run("check", env, cwd=tmp_path)
+    assert result.returncode == 3
+    assert "rebuild=true" in result.stderr
+    assert not (tmp_path / "out" / "build").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("PERFBOT_SHA", "", "hex commit id"),
+        ("PERFBOT_SHA", "abc", "7 to 40 hex digits"),
+        ("PERFBOT_SHA", "A" * 40, "hex commit id"),
+        ("PERFBOT_SHA", "a" * 41, "7 to 40 hex digits"),
+        ("PERFBOT_SHA", "main", "hex commit id"),
+        ("PERFBOT_REBUILD", "yes", "rebuild must be true or false"),
+        ("PERFBOT_SIDE", "other", "side must be base or head"),
+    ],
+)
+def test_check_refuses_bad_values(tmp_path, field, value, message):
+    result = run("check", check_env(tmp_path, **{field: value}), cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+# -- build ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    source = tmp_path / "src"
+    (source / "docs").mkdir(parents=True)
+    (source / "docs" / "readme.txt").write_text("hello")
+    (source / "main.c").write_text("int main(){}")
+    return source
+
+
+def build_env(tmp_path: Path, keep: str) -> dict[str, str]:
+    return {
+        "PERFBOT_SIDE": "base",
+        "PERFBOT_SHA": SHA,
+        "PERFBOT_OUT": str(tmp_path / "workspace" / "base"),
+        "PERFBOT_KEEP": keep,
+    }
+
+
+def test_build_runs_the_command_in_the_checkout_and_keeps_the_listed_paths(tmp_path, checkout):
+    command = ["sh", "-c", "mkdir -p bin && echo built > bin/tool"]
+    result = run("build", build_env(tmp_path, "bin/tool\ndocs"), *command, cwd=checkout)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "workspace" / "base"
+    assert (out / "bin" / "tool").read_text() == "built\n"
+    assert (out / "docs" / "readme.txt").read_text() == "hello"
+    assert not (out / "main.c").exists()
+
+
+def test_build_keeps_the_whole_checkout_for_dot_and_replaces_an_old_output(tmp_path, checkout):
+    out = tmp_path / "workspace" / "base"
+    out.mkdir(parents=True)
+    (out / "stale").write_text("from a retried attempt")
+    result = run("build", build_env(tmp_path, "."), "true", cwd=checkout)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["docs", "main.c"]
+
+
+def test_build_fails_when_a_kept_path_was_not_produced(tmp_path, checkout):
+    result = run("build", build_env(tmp_path, "bin/missing"), "true", cwd=checkout)
+    assert result.returncode == 2
+    assert "bin/missing does not exist" in result.stderr
+
+
+def test_build_fails_with_the_build_commands_status(tmp_path, checkout):
+    result = run("build", build_env(tmp_path, "."), "sh", "-c", "exit 7", cwd=checkout)
+    assert result.returncode == 7
+
+
+# -- benchmark --------------------------------------------------------------------------------
+
+RECORD = (
+    'echo "$PERFBOT_SIDE $PERFBOT_ROUND $PERFBOT_TARGET $(pwd)" >> "$LOG"; '
+    'echo {} > "$PERFBOT_RESULT"'
+)
+
+
+def bench_env(tmp_path: Path, rounds: str = "3", kind: str = "url") -> dict[str, str]:
+    env = {
+        "PERFBOT_ROUNDS": rounds,
+        "PERFBOT_RESULTS": str(tmp_path / "results"),
+        "PERFBOT_RESULT_SUFFIX": ".json",
+        "PERFBOT_TARGET_KIND": kind,
+        "LOG": str(tmp_path / "log"),
+    }
+    if kind == "url":
+        env.update(
+            PERFBOT_BASE_HOST="10.0.0.1",
+            PERFBOT_BASE_PORT="8000",
+            PERFBOT_HEAD_HOST="10.0.0.2",
+            PERFBOT_HEAD_PORT="8001",
+        )
+    else:
+        for side in ("base", "head"):
+            (tmp_path / "workspace" / side).mkdir(parents=True)
+            env[f"PERFBOT_{side.upper()}_DIR"] = str(tmp_path / "workspace" / side)
+    return env
+
+
+def test_benchmark_rounds_alternate_base_and_head_against_their_urls(tmp_path):
+    result = run("benchmark", bench_env(tmp_path), "sh", "-c", RECORD, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = [line.split()[:3] for line in (tmp_path / "log").read_text().splitlines()]
+    assert lines == [
+        ["base", "1", "http://10.0.0.1:8000"],
+        ["head", "1", "http://10.0.0.2:8001"],
+        ["base", "2", "http://10.0.0.1:8000"],
+        ["head", "2", "http://10.0.0.2:8001"],
+        ["base", "3", "http://10.0.0.1:8000"],
+        ["head", "3", "http://10.0.0.2:8001"],
+    ]
+    for side in ("base", "head"):
+        files = sorted(p.name for p in (tmp_path / "results" / side).iterdir())
+        assert files == ["round-001.json", "round-002.json", "round-003.json"]
+
+
+def test_a_command_line_benchmark_runs_inside_each_sides_build(tmp_path):
+    result = run("benchmark", bench_env(tmp_path, "1", "dir"), "sh", "-c", RECORD, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = [line.split() for line in (tmp_path / "log").read_text().splitlines()]
+    workspace = tmp_path / "workspace"
+    assert lines == [
+        ["base", "1", str(workspace / "base"), str((workspace / "base").resolve())],
+        ["head", "1", str(workspace / "head"), str((workspace / "head").resolve())],
+    ]
+
+
+def test_a_round_that_writes_no_result_fails_the_benchmark(tmp_path):
+    result = run("benchmark", bench_env(tmp_path), "true", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "round 1 on base wrote no result" in result.stderr
+
+
+def test_a_failing_round_names_the_round_and_side(tmp_path):
+    command = ["sh", "-c", '[ "$PERFBOT_SIDE" = base ] && echo {} > "$PERFBOT_RESULT"']
+    result = run("benchmark", bench_env(tmp_path, "2"), *command, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "round 1 on head failed" in result.stderr
+
+
+@pytest.mark.parametrize("rounds", ["", "0", "007", "abc", "1001", "99999", "-3", "2 ", "1e3"])
+def test_benchmark_refuses_rounds_that_are_not_1_to_1000(tmp_path, rounds):
+    result = run("benchmark", bench_env(tmp_path, rounds), "sh", "-c", RECORD, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "rounds must be a whole number from 1 to 1000" in result.stderr
+    assert not (tmp_path / "log").exists()
+
+
+# -- compare ----------------------------------------------------------------------------------
+
+
+def test_compare_writes_both_reports_and_the_verdict(tmp_path):
+    record = (
+        'echo "$*" >> "$LOG"\n'
+        'if [ "$1" = notify ]; then echo regressed; exit 0; fi\n'
+        'while [ "$#" -gt 0 ]; do [ "$1" = --output ] && echo report > "$2"; shift; done\n'
+    )
+    bin_dir = fake_executable(tmp_path / "bin", "perfbot", record)
+    env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "LOG": str(tmp_path / "log")}
+    out = tmp_path / "out"
+    result = run(
+        "compare", env, "in/base", "in/head", str(out), "--threshold", "0.05", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "log").read_text().splitlines() == [
+        f"compare in/base in/head --format json --output {out}/report.json --threshold 0.05",
+        f"compare in/base in/head --format markdown --output {out}/report.md --threshold 0.05",
+        f"notify --verdict-of {out}/report.json",
+    ]
+    assert (out / "verdict").read_text() == "regressed\n"

@@ -1,0 +1,1 @@
+"""Local stand-ins for the services perfbot talks to (Argo Server, GitHub), over real HTTP."""

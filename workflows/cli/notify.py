@@ -1,0 +1,218 @@
+"""`perfbot notify`: the `report` step and the exit handler tell the bot about a run.
+
+It runs inside the workflow, in the perfbot image, and receives everything as environment
+variables (the template never splices a parameter into a script): the run's identity, the
+callback URL and the HMAC secret. It builds a `workflows.callback.CallbackPayload`, signs it and
+POSTs it, retrying a few times, because a lost result leaves the PR's check run hanging.
+
+With no callback URL (a run submitted by hand) it prints what it would have sent and exits 0.
+`--verdict-of REPORT.json` prints the overall verdict of a `perfbot compare` JSON report; the
+compare step uses it to set its `verdict` output parameter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from workflows.cli.errors import BadInput
+
+ENV = "PERFBOT_"
+RETRY_DELAYS = (1.0, 3.0, 9.0)
+NO_CALLBACK = "perfbot notify: no callback URL given; nothing sent"
+UNRESOLVED = "{{"  # Argo leaves `{{workflow.failures}}` as is when nothing failed
+VERDICT_KEYS = ("verdict", "overall_verdict")
+UNKNOWN_VERDICT = "unknown"
+MAX_MARKDOWN = 60_000  # a GitHub comment holds 65,536 characters; leave room for the bot's frame
+
+
+class DeliveryFailed(click.ClickException):
+    """The bot could not be reached or refused the payload: the step fails (exit 1)."""
+
+    exit_code = 1
+
+
+def overall_verdict(report: Any) -> str:
+    """The overall verdict of a JSON report: `verdict`, or the same key under `summary`."""
+    if isinstance(report, dict):
+        for holder in (report, report.get("summary"), report.get("overall")):
+            if isinstance(holder, dict):
+                for key in VERDICT_KEYS:
+                    value = holder.get(key)
+                    if isinstance(value, str) and value:
+                        return value
+    return UNKNOWN_VERDICT
+
+
+def parse_failures(raw: str | None) -> list[dict[str, Any]]:
+    """Argo's `workflow.failures` JSON; empty when unset or left unresolved by Argo."""
+    if not raw or not raw.strip() or UNRESOLVED in raw or raw.strip() == "null":
+        return []
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"--failures is not JSON: {exc}") from None
+    if not isinstance(data, list):
+        raise BadInput("--failures must be a JSON list")
+    return [item for item in data if isinstance(item, dict)]
+
+
+def _read_json(path: Path | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"report {path} does not exist") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInput(f"report {path} is not readable JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise BadInput(f"report {path} must hold a JSON object")
+    return data
+
+
+def _read_text(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc}") from None
+    if len(text) > MAX_MARKDOWN:
+        text = text[:MAX_MARKDOWN] + "\n\n… (report truncated; the full report is an artifact)\n"
+    return text
+
+
+def _send(url: str, payload: Any, secret: str, timeout: float) -> None:
+    import requests
+
+    from workflows.callback import send
+
+    last = ""
+    for attempt, delay in enumerate((0.0, *RETRY_DELAYS)):
+        if delay:
+            time.sleep(delay)
+        try:
+            send(url, payload, secret, timeout=timeout)
+            return
+        except requests.HTTPError as exc:
+            status = exc.response.status_code if exc.response is not None else 0
+            last = f"the bot answered {status}"
+            if 400 <= status < 500 and status not in (408, 429):
+                break  # a refused signature or body will not change on retry
+        except requests.RequestException as exc:
+            last = f"cannot reach {url}: {type(exc).__name__}"
+        click.echo(f"perfbot notify: attempt {attempt + 1} failed: {last}", err=True)
+    raise DeliveryFailed(f"could not deliver the {payload.kind} callback: {last}")
+
+
+def _opt(name: str, **kwargs: Any) -> Any:
+    env = ENV + name.upper().replace("-", "_")
+    return click.option(f"--{name}", envvar=env, show_envvar=True, **kwargs)
+
+
+@click.command(name="notify")
+@click.option("--kind", type=click.Choice(["result", "exit"]), help="result (report step) or exit")
+@click.option(
+    "--verdict-of",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Print the overall verdict of a JSON report and exit.",
+)
+@_opt("callback-url", default="", help="The bot's /callback URL; empty: send nothing.")
+@_opt("repo", default="", help="owner/name")
+@_opt("pr", default="0", help="Pull request number (0 for a manual run).")
+@_opt("job", default="")
+@_opt("head-sha", default="")
+@_opt("base-sha", default="")
+@_opt("base-ref", default="")
+@_opt("workflow-name", default="")
+@_opt("namespace", default="")
+@_opt("status", default="", help="Argo's workflow.status (exit).")
+@_opt("failures", default="", help="Argo's workflow.failures JSON (exit).")
+@_opt("verdict", default="", help="The compare step's verdict (result).")
+@_opt("report-json", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@_opt("report-markdown", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@_opt("timeout", type=float, default=10.0, help="Seconds per attempt.")
+def command(
+    kind: str | None,
+    verdict_of: Path | None,
+    callback_url: str,
+    repo: str,
+    pr: str,
+    job: str,
+    head_sha: str,
+    base_sha: str,
+    base_ref: str,
+    workflow_name: str,
+    namespace: str,
+    status: str,
+    failures: str,
+    verdict: str,
+    report_json: Path | None,
+    report_markdown: Path | None,
+    timeout: float,
+) -> None:
+    """Send a run's result or end to the bot, signed with PERFBOT_CALLBACK_SECRET."""
+    if verdict_of is not None:
+        click.echo(overall_verdict(_read_json(verdict_of)))
+        return
+    if kind is None:
+        raise BadInput("--kind result|exit is required")
+
+    from workflows.callback import CallbackPayload, RunRef
+
+    try:
+        pr_number = int(pr or "0")
+    except ValueError:
+        raise BadInput(f"--pr must be a number, got {pr!r}") from None
+    missing = [
+        flag
+        for flag, value in (
+            ("--repo", repo),
+            ("--job", job),
+            ("--head-sha", head_sha),
+            ("--base-sha", base_sha),
+            ("--workflow-name", workflow_name),
+            ("--namespace", namespace),
+        )
+        if not value
+    ]
+    if missing and callback_url:
+        raise BadInput(f"missing {', '.join(missing)} (or their PERFBOT_* variables)")
+
+    report = _read_json(report_json) if kind == "result" else None
+    payload = CallbackPayload(
+        kind=kind,
+        run=RunRef(
+            repo=repo,
+            pr=pr_number,
+            job=job,
+            head_sha=head_sha,
+            base_sha=base_sha,
+            base_ref=base_ref or base_sha,
+        ),
+        workflow_name=workflow_name,
+        namespace=namespace,
+        status=status if kind == "exit" else "",  # how the workflow ended: exit only
+        verdict=(verdict if verdict and UNRESOLVED not in verdict else None)
+        or (overall_verdict(report) if report is not None else None),
+        report_markdown=_read_text(report_markdown) if kind == "result" else None,
+        report=report,
+        failures=parse_failures(failures) if kind == "exit" else [],
+    )
+    if not callback_url:
+        click.echo(NO_CALLBACK, err=True)
+        click.echo(payload.to_json().decode())
+        return
+    if not callback_url.startswith(("http://", "https://")):
+        raise BadInput(f"--callback-url must be an http(s) URL, got {callback_url!r}")
+    secret = os.environ.get("PERFBOT_CALLBACK_SECRET", "")
+    if not secret:
+        raise BadInput("PERFBOT_CALLBACK_SECRET is empty: mount the callback Secret into this step")
+    _send(callback_url, payload, secret, timeout)
+    click.echo(f"perfbot notify: {kind} for {repo}#{pr_number} ({job}) sent", err=True)

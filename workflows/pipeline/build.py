@@ -1,0 +1,89 @@
+"""`build`: one side's build, as an image (kaniko) or as a command whose output is kept.
+
+The same template builds base and head (its `side` and `sha` inputs differ), in parallel. A
+Dockerfile build pushes `<registry>/<image>:<sha>`; its `local_command` (if any) is what the
+local runner does instead, through the same driver as a command build.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from hera.workflows import Container, GitArtifact, Parameter
+
+from workflows.config import JobConfig
+from workflows.pipeline import check, common, drivers, local, paths
+from workflows.pipeline.variables import input_parameter
+
+NAME = "build"
+# go-git fetches these too, so a fork's PR head (only under refs/pull/) can be checked out.
+PULL_REFSPECS = ["+refs/pull/*/head:refs/remotes/origin/pull/*"]
+
+
+def source_artifact(clone_url: str, sha: str) -> GitArtifact:
+    """The checkout of one commit, anonymous: pods running PR code get no GitHub credential."""
+    return GitArtifact(
+        name="source", path=paths.SOURCE, repo=clone_url, revision=sha, fetch=PULL_REFSPECS
+    )
+
+
+def build_template(job: JobConfig, clone_url: str) -> Container:
+    side, sha = input_parameter("side"), input_parameter("sha")
+    values = {
+        "PERFBOT_SIDE": side,
+        "PERFBOT_SHA": sha,
+        "PERFBOT_OUT": f"{paths.WORKSPACE}/{side}",
+        "PERFBOT_KEEP": "\n".join(job.build.keep),
+        **job.build.env,
+    }
+    driver = ["sh", "-c", drivers.load("build"), "perfbot-build"]
+    common_args = dict(
+        name=NAME,
+        inputs=[Parameter(name="side"), Parameter(name="sha"), source_artifact(clone_url, sha)],
+        working_dir=paths.SOURCE,
+        retry_strategy=common.retry(job.build.retries),
+        active_deadline_seconds=job.build.timeout,
+    )
+    if job.build.kind == "command":
+        assert job.build.command
+        assert job.build.builder_image
+        return Container(
+            image=job.build.builder_image,
+            command=[*driver, *job.build.command],
+            env=common.env(values),
+            volume_mounts=[common.workspace_mount()],
+            annotations=local.command([*driver, *job.build.local_command])
+            if job.build.local_command
+            else None,
+            **common_args,
+        )
+    return Container(
+        image=job.build.kaniko_image,
+        command=["/kaniko/executor"],
+        args=kaniko_args(job, sha),
+        env=common.env({**values, "DOCKER_CONFIG": paths.DOCKER_CONFIG}),
+        volumes=check.registry_volume(job),
+        annotations=local.command([*driver, *job.build.local_command])
+        if job.build.local_command
+        else {local.UNSUPPORTED: local_unsupported(job)},
+        **common_args,
+    )
+
+
+def kaniko_args(job: JobConfig, sha: str) -> list[str]:
+    context = posixpath.normpath(f"{paths.SOURCE}/{job.build.context}")
+    return [
+        f"--context=dir://{context}",
+        f"--dockerfile={paths.SOURCE}/{job.build.dockerfile}",
+        f"--destination={check.image_ref(job, sha)}",
+        f"--label=org.opencontainers.image.revision={sha}",
+        "--cache=true",
+        f"--cache-repo={job.build.image_repository}-cache",
+    ]
+
+
+def local_unsupported(job: JobConfig) -> str:
+    return (
+        f"build: job {job.name} builds {job.build.dockerfile} into an image, which needs a "
+        "container engine; add build.local_command to perfbot.yaml to build it locally"
+    )

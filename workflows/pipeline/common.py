@@ -1,0 +1,44 @@
+"""Small pieces several step builders share: env lists, retries, placement, volume mounts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from hera.workflows import Env, RetryStrategy
+from hera.workflows.models import Backoff, Toleration, VolumeMount
+
+from workflows.config import PlacementConfig
+from workflows.pipeline import paths
+
+
+def env(values: Mapping[str, str]) -> list[Env]:
+    """Env vars in the given order; a parameter reference here is data, not shell text."""
+    return [Env(name=name, value=value) for name, value in values.items()]
+
+
+def retry(limit: int) -> RetryStrategy | None:
+    """Retry with exponential backoff: 30 s, 1 min, 2 min ... (transient registry, node loss)."""
+    if limit <= 0:
+        return None
+    return RetryStrategy(
+        limit=limit,
+        retry_policy="Always",
+        backoff=Backoff(duration="30s", factor=2, max_duration="10m"),
+    )
+
+
+def tolerations(placement: PlacementConfig) -> list[Toleration] | None:
+    if not placement.tolerations:
+        return None
+    return [
+        Toleration(key=t.key, operator=t.operator, value=t.value, effect=t.effect)
+        for t in placement.tolerations
+    ]
+
+
+def node_selector(placement: PlacementConfig) -> dict[str, str] | None:
+    return dict(placement.node_selector) or None
+
+
+def workspace_mount() -> VolumeMount:
+    return VolumeMount(name=paths.WORKSPACE_VOLUME, mount_path=paths.WORKSPACE)

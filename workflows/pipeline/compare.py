@@ -1,0 +1,62 @@
+"""`compare`: `perfbot compare` on the two sides' results; reports as artifacts, verdict as output.
+
+Runs in the perfbot image, not in anything built from the PR. The JSON report feeds the bot,
+the Markdown report is what the PR comment shows, and the verdict output parameter drives the
+`perfbot_verdicts_total` metric and is visible in the Argo UI.
+"""
+
+from __future__ import annotations
+
+from hera.workflows import Artifact, Container, Counter, Label, Parameter
+from hera.workflows.models import ValueFrom
+
+from workflows.config import JobConfig, PerfbotConfig
+from workflows.pipeline import drivers, paths
+from workflows.pipeline.benchmark import SIDES
+from workflows.pipeline.variables import output_parameter, var
+
+NAME = "compare"
+REPORT_JSON = f"{paths.OUTPUTS}/report.json"
+REPORT_MARKDOWN = f"{paths.OUTPUTS}/report.md"
+VERDICT = f"{paths.OUTPUTS}/verdict"
+
+
+def compare_args(job: JobConfig) -> list[str]:
+    """Flags for `perfbot compare`, from the job's config only (never from parameters)."""
+    return [
+        "--input-format",
+        job.benchmark.format,
+        "--threshold",
+        repr(job.compare.threshold),
+        *job.compare.extra_args,
+    ]
+
+
+def compare_argv(job: JobConfig) -> list[str]:
+    return [f"{paths.INPUTS}/base", f"{paths.INPUTS}/head", paths.OUTPUTS, *compare_args(job)]
+
+
+def compare_template(config: PerfbotConfig, job: JobConfig) -> Container:
+    return Container(
+        name=NAME,
+        image=config.perfbot_image,
+        command=["sh", "-c", drivers.load("compare"), "perfbot-compare", *compare_argv(job)],
+        inputs=[Artifact(name=f"{side}-results", path=f"{paths.INPUTS}/{side}") for side in SIDES],
+        outputs=[
+            Artifact(name="report-json", path=REPORT_JSON),
+            Artifact(name="report-markdown", path=REPORT_MARKDOWN),
+            Parameter(name="verdict", value_from=ValueFrom(path=VERDICT)),
+        ],
+        metrics=[
+            Counter(
+                name="perfbot_verdicts_total",
+                help="Comparisons by job and overall verdict",
+                labels=[
+                    Label(key="job", value=job.name),
+                    Label(key="verdict", value=output_parameter("verdict")),
+                ],
+                when=var("status") + " == Succeeded",
+                value="1",
+            )
+        ],
+    )

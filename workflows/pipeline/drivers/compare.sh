@@ -1,0 +1,11 @@
+# perfbot compare: the JSON and Markdown reports and the overall verdict of one run.
+# Argv: BASE_DIR HEAD_DIR OUT_DIR [perfbot compare flags...]; writes OUT_DIR/report.json,
+# OUT_DIR/report.md and OUT_DIR/verdict.
+set -eu
+[ "$#" -ge 3 ] || { echo "perfbot: usage: compare BASE_DIR HEAD_DIR OUT_DIR [flags]" >&2; exit 2; }
+base=$1 head=$2 out=$3
+shift 3
+mkdir -p "$out"
+perfbot compare "$base" "$head" --format json --output "$out/report.json" "$@"
+perfbot compare "$base" "$head" --format markdown --output "$out/report.md" "$@"
+perfbot notify --verdict-of "$out/report.json" > "$out/verdict"
