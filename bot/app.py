@@ -1,0 +1,116 @@
+"""The Flask application factory: one app per settings, with its clients and metrics.
+
+Clients are built here from the settings unless a test hands in its own (a recording fake
+GitHub, an Argo client pointed at a stand-in). Nothing lives in module globals, so two apps in
+one process (tests, or two fake replicas) never share state.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import requests
+from flask import Flask, Response, g, jsonify, request
+from requests.adapters import HTTPAdapter
+from werkzeug.exceptions import HTTPException
+
+from bot import callback_view, webhook
+from bot.github_api import GitHub
+from bot.metrics import Metrics
+from bot.retry import bounded_retry
+from bot.services import EXTENSION, Services, services
+from bot.settings import MAX_BODY_BYTES, BotSettings, SettingsError
+from workflows.argo import ArgoClient
+from workflows.config import PerfbotConfig, load_config
+
+log = logging.getLogger(__name__)
+ARGO_RETRY_STATUSES = (502, 503, 504)  # a 500 from Argo is an answer, not a hiccup
+
+
+def create_app(
+    settings: BotSettings,
+    *,
+    github: GitHub | None = None,
+    argo: ArgoClient | None = None,
+    config: PerfbotConfig | None = None,
+) -> Flask:
+    """Raises SettingsError or ConfigError (one line each) when it cannot be configured."""
+    config = config if config is not None else load_config(settings.config_path)
+    if github is None:
+        from bot.github_client import PyGithubClient  # PyGithub only where it is used
+
+        github = PyGithubClient(settings)
+    if argo is None:
+        argo = argo_client(settings, config)
+
+    app = Flask("perfbot")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.extensions[EXTENSION] = Services(settings, config, github, argo, Metrics())
+    app.register_blueprint(webhook.blueprint)
+    app.register_blueprint(callback_view.blueprint)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/metrics", "metrics", metrics)
+    app.before_request(_start_timer)
+    app.after_request(_observe_latency)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def argo_client(settings: BotSettings, config: PerfbotConfig) -> ArgoClient:
+    """Environment first, perfbot.yaml's `argo:` second; idempotent calls retried briefly."""
+    server = settings.argo_server or config.argo.server
+    if not server:
+        raise SettingsError("ARGO_SERVER is not set and perfbot.yaml has no argo.server")
+    retry = bounded_retry(settings.argo_retries, settings, ARGO_RETRY_STATUSES)
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return ArgoClient(
+        server,  # `host:port` means https, as for the argo CLI
+        settings.argo_namespace or config.argo.namespace,
+        settings.argo_token,
+        ui_url=settings.argo_ui_url or config.argo.link_base,
+        timeout=settings.argo_timeout,
+        session=session,
+        verify=not settings.argo_insecure,
+    )
+
+
+def healthz() -> Response:
+    """Liveness and readiness: the app is configured and serving. Dependencies are not
+    probed: a GitHub outage must not make Kubernetes restart every replica."""
+    return jsonify({"ok": True})
+
+
+def metrics() -> Response:
+    data, content_type = services().metrics.exposition()
+    return Response(data, content_type=content_type)
+
+
+def _start_timer() -> None:
+    g.perfbot_started = time.perf_counter()
+
+
+def _observe_latency(response: Response) -> Response:
+    started = g.get("perfbot_started")
+    if started is not None:
+        endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
+        latency = services().metrics.latency.labels(
+            endpoint=endpoint, status=str(response.status_code)
+        )
+        latency.observe(time.perf_counter() - started)
+    return response
+
+
+def _http_error(exc: HTTPException) -> tuple[Response, int]:
+    status = exc.code or 500
+    return jsonify({"ok": False, "error": exc.description or exc.name}), status
+
+
+def _unexpected_error(exc: Exception) -> tuple[Response, int]:
+    """Log the traceback; the response says nothing about the code."""
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return jsonify({"ok": False, "error": "internal error; see the bot's log"}), 500

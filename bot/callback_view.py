@@ -1,0 +1,66 @@
+"""`POST /callback`: a workflow's signed result, turned into a PR comment and a check run.
+
+The signature (`workflows.callback`) proves the sender holds the callback secret, which only
+the reporting steps mount. Even so the repository must be one the configuration serves, so a
+leaked secret cannot make the bot write to any repository its App is installed on, and the job
+one of its jobs (the job names the sticky comment's marker).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from bot import report
+from bot.github_api import GitHubError
+from bot.services import services
+from workflows.callback import SIGNATURE_HEADER, CallbackError, CallbackPayload, verify
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("callback", __name__)
+
+
+@blueprint.post("/callback")
+def callback() -> tuple[Response, int]:
+    svc = services()
+    kind = "unknown"
+
+    def answer(status: int, outcome: str, **extra: Any) -> tuple[Response, int]:
+        svc.metrics.callbacks.labels(kind=kind, outcome=outcome).inc()
+        return jsonify({"ok": status < 400, "outcome": outcome, **extra}), status
+
+    body = request.get_data(cache=False)
+    if not verify(body, request.headers.get(SIGNATURE_HEADER), svc.settings.callback_secret):
+        return answer(401, "bad-signature", error=f"missing or wrong {SIGNATURE_HEADER}")
+    try:
+        payload = CallbackPayload.from_json(body)
+    except CallbackError as exc:
+        return answer(400, "bad-payload", error=str(exc)[:300])
+    kind = payload.kind
+    run = payload.run
+    repo_config = svc.config.repo(run.repo)
+    if repo_config is None:
+        return answer(403, "repo-not-served", error=f"{run.repo[:100]} is not in the configuration")
+    if repo_config.job(run.job) is None:
+        return answer(403, "job-not-served", error=f"{run.repo} has no job {run.job[:60]!r}")
+
+    link = svc.argo.ui_link(payload.workflow_name)
+    outcome = report.outcome_for(payload, link)
+    check_name = svc.settings.check_run_name(run.job) if svc.settings.check_runs else None
+    try:
+        github = svc.github.repo(run.repo)
+        done = report.apply(
+            outcome,
+            payload,
+            github,
+            check_name=check_name,
+            author=svc.github.own_login(),
+            link=link,
+        )
+    except GitHubError as exc:
+        log.error("callback for %s (%s) failed: %s", payload.workflow_name, kind, exc)
+        return answer(502, "upstream-error", error=str(exc)[:300])
+    log.info("callback %s for %s#%s (%s): %s", kind, run.repo, run.pr, payload.workflow_name, done)
+    return answer(200, "reported", done=done)

@@ -1,0 +1,25 @@
+"""What a command is: a pattern that finds it in a comment, its help, and its handler."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.context import CommandContext
+
+# A handler replies on the PR itself and returns a short outcome for logs and metrics.
+Handler = Callable[["CommandContext", list[str]], str]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str  # as metrics and logs show it: "/run-perf", "/perf-bot run"
+    pattern: re.Pattern[str]  # anchored, re.MULTILINE; group `args` holds the words after it
+    usage: str
+    help: str
+    handler: Handler
+    needs_write: bool = True  # only people who may start runs may use it
+    listed: bool = True  # shown by `/perf-bot help`

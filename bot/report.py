@@ -1,0 +1,189 @@
+"""Turning a workflow's callback into the PR's sticky comment and its check run's end.
+
+Two callbacks can arrive per run: `result` from the `report` step (the comparison ran) and
+`exit` from the onExit handler (always, with how the workflow ended). `result` writes the
+report and completes the check run from the verdict. `exit` matters when something went wrong:
+a failed or errored run is reported with its failing step, a run stopped by a newer command or
+`/perf-bot cancel` is closed as cancelled without touching the report, and a successful exit
+only closes a check run that no result closed (a lost `result` callback).
+
+Check run conclusions: `success` for improved or unchanged, `failure` for a regression (so a
+repository can require the check before merging) and for a failed run, `neutral` for a verdict
+perfbot does not know, `cancelled` for a stopped run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot import sticky
+from bot.github_api import RepoGitHub
+from bot.markdown import inert
+from workflows.callback import CallbackPayload
+
+VERDICT_CONCLUSIONS = {
+    "improved": "success",
+    "unchanged": "success",
+    "no-change": "success",
+    "no significant change": "success",
+    "regressed": "failure",
+}
+VERDICT_TITLES = {
+    "improved": "Faster",
+    "unchanged": "No significant change",
+    "no-change": "No significant change",
+    "no significant change": "No significant change",
+    "regressed": "Regression",
+}
+MAX_COMMENT = 60000  # GitHub refuses comments over 65536 characters
+_STOPPED = re.compile(r"workflow shutdown with strategy:\s*\w+|stopped with strategy", re.I)
+
+RUN_LINE = "Head `{head}` against `{base_ref}` (`{base}`) · {link}\n"
+RESULT_HEADER = "### perfbot · {job}: {title}\n\n" + RUN_LINE
+FAILED_HEADER = "### perfbot · {job}: the run {status}\n\n" + RUN_LINE
+FAILED_STEP = "- step **{step}** (`{template}`) {phase}: {message}{pod}"
+FAILED_NO_STEP = "The workflow ended {status} without naming a failing step ({name})."
+LOGS = "\nLogs: {link}, or `argo logs -n {namespace} {name}` (add the pod name to see one step)."
+TRUNCATED = "\n\n… (report truncated; the full report is in the workflow's artifacts)"
+UNFINISHED_TITLE = "Finished without a result"
+UNFINISHED_SUMMARY = "The workflow `{name}` succeeded but its result never reached the bot."
+CANCELLED_TITLE = "Stopped"
+CANCELLED_SUMMARY = "The workflow `{name}` was stopped (superseded by a newer run, or cancelled)."
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the callback does to the check run, and the comment text if it changes it."""
+
+    conclusion: str | None  # None: leave the check run as it is
+    title: str
+    summary: str
+    comment: str | None = None
+    only_if_open: bool = False  # complete the check run only if nothing else did
+
+
+def outcome_for(payload: CallbackPayload, link: str | None) -> Outcome:
+    run = payload.run
+    shown = {
+        "job": run.job,
+        "head": run.head_sha[:12],
+        "base_ref": run.base_ref,
+        "base": run.base_sha[:12],
+        "link": f"[workflow `{payload.workflow_name}`]({link})"
+        if link
+        else f"`{payload.workflow_name}`",
+    }
+    if payload.kind == "result":
+        verdict = (payload.verdict or "").strip().lower()
+        title = VERDICT_TITLES.get(verdict, f"Verdict: {payload.verdict or 'none'}")
+        body = RESULT_HEADER.format(title=title, **shown) + "\n" + (payload.report_markdown or "")
+        return Outcome(
+            conclusion=VERDICT_CONCLUSIONS.get(verdict, "neutral"),
+            title=title,
+            summary=_limit(payload.report_markdown or title),
+            comment=_limit(body),
+        )
+    if payload.status == "Succeeded":
+        return Outcome(
+            conclusion="neutral",
+            title=UNFINISHED_TITLE,
+            summary=UNFINISHED_SUMMARY.format(name=payload.workflow_name),
+            only_if_open=True,
+        )
+    if was_stopped(payload.failures):
+        return Outcome(
+            conclusion="cancelled",
+            title=CANCELLED_TITLE,
+            summary=CANCELLED_SUMMARY.format(name=payload.workflow_name),
+        )
+    status = (payload.status or "failed").lower()
+    details = failure_lines(payload) + LOGS.format(
+        link=link or "the Argo UI", namespace=payload.namespace, name=payload.workflow_name
+    )
+    return Outcome(
+        conclusion="failure",
+        title=f"The run {status}" + _at_step(payload.failures),
+        summary=_limit(details),
+        comment=_limit(FAILED_HEADER.format(status=status, **shown) + "\n" + details),
+    )
+
+
+def was_stopped(failures: list[dict[str, Any]]) -> bool:
+    return any(
+        isinstance(f, dict) and _STOPPED.search(str(f.get("message") or "")) for f in failures
+    )
+
+
+def failure_lines(payload: CallbackPayload) -> str:
+    failing = [f for f in payload.failures if isinstance(f, dict)]
+    if not failing:
+        return FAILED_NO_STEP.format(status=payload.status, name=payload.workflow_name)
+    lines = []
+    for failure in failing[:5]:
+        pod = failure.get("podName")
+        lines.append(
+            FAILED_STEP.format(
+                step=failure.get("displayName") or "?",
+                template=failure.get("templateName") or "?",
+                phase=str(failure.get("phase") or "failed").lower(),
+                message=inert(str(failure.get("message") or "no message"), 500),
+                pod=f" (pod `{pod}`)" if pod else "",
+            )
+        )
+    return "\n".join(lines)
+
+
+def _at_step(failures: list[dict[str, Any]]) -> str:
+    for failure in failures:
+        if isinstance(failure, dict) and failure.get("displayName"):
+            return f" at step {failure['displayName']}"
+    return ""
+
+
+def _limit(text: str) -> str:
+    return text if len(text) <= MAX_COMMENT else text[:MAX_COMMENT] + TRUNCATED
+
+
+def apply(
+    outcome: Outcome,
+    payload: CallbackPayload,
+    github: RepoGitHub,
+    *,
+    check_name: str | None,
+    author: str,
+    link: str | None,
+) -> str:
+    """Write the comment, then complete the check run (`check_name` None: no check runs);
+    returns what was done, for logs."""
+    run = payload.run
+    done = []
+    if outcome.comment is not None:
+        result = sticky.upsert(github, run.pr, run.job, outcome.comment, author=author)
+        done.append(f"comment {result}")
+    if check_name is not None and outcome.conclusion is not None:
+        check = github.find_check_run(
+            head_sha=run.head_sha, name=check_name, external_id=payload.workflow_name
+        )
+        if outcome.only_if_open and (check is None or check.status == "completed"):
+            return ", ".join(done) or "nothing"
+        if check is None:  # creating it at submit time failed; the result still shows
+            check_id = github.create_check_run(
+                name=check_name,
+                head_sha=run.head_sha,
+                details_url=link,
+                external_id=payload.workflow_name,
+                summary=outcome.summary,
+            )
+        else:
+            check_id = check.id
+        github.complete_check_run(
+            check_id,
+            conclusion=outcome.conclusion,
+            title=outcome.title,
+            summary=outcome.summary,
+            details_url=link,
+        )
+        done.append(f"check run {outcome.conclusion}")
+    return ", ".join(done) or "nothing"

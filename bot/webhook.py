@@ -1,0 +1,88 @@
+"""`POST /webhook`: GitHub's deliveries, verified before anything else is read.
+
+The signature is checked over the raw bytes (parsing first would hand unauthenticated input
+to the JSON parser). Then, in order: a body that is not a JSON object is a 400 with the
+reason; `ping` is answered; events the bot does not handle are acknowledged with 200 so
+GitHub does not list them as failed; a command's outcome is the answer. A failing Argo Server
+is told on the PR by the command itself; when GitHub fails (so nothing can be told there) the
+answer is 502, which GitHub shows as a failed delivery that a maintainer can redeliver safely
+(the run's name comes from the delivery id).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from bot import issue_comment
+from bot.events import PayloadError, comment_event
+from bot.github_api import GitHubError
+from bot.services import Services, services
+from workflows.argo import ArgoError
+from workflows.callback import verify
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("webhook", __name__)
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+EVENT_HEADER = "X-GitHub-Event"
+DELIVERY_HEADER = "X-GitHub-Delivery"
+MAX_DELIVERY_ID = 100
+
+
+def _issue_comment(payload: dict[str, Any], delivery: str, svc: Services) -> str:
+    return issue_comment.handle(comment_event(payload, delivery), svc)
+
+
+# event -> handler; anything else is acknowledged and ignored
+EVENTS: dict[str, Callable[[dict[str, Any], str, Services], str]] = {
+    "issue_comment": _issue_comment,
+}
+KNOWN_EVENTS = {"ping", *EVENTS}
+
+
+@blueprint.post("/webhook")
+def webhook() -> tuple[Response, int]:
+    svc = services()
+    event = request.headers.get(EVENT_HEADER, "")
+    metric_event = event if event in KNOWN_EVENTS else "other"  # bounded label values
+
+    def answer(status: int, outcome: str, **extra: Any) -> tuple[Response, int]:
+        svc.metrics.deliveries.labels(event=metric_event, outcome=outcome).inc()
+        return jsonify({"ok": status < 400, "outcome": outcome, **extra}), status
+
+    body = request.get_data(cache=False)
+    if not verify(body, request.headers.get(SIGNATURE_HEADER), svc.settings.webhook_secret):
+        return answer(401, "bad-signature", error=f"missing or wrong {SIGNATURE_HEADER}")
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        return answer(400, "bad-json", error=f"body is not JSON: {_reason(exc)}")
+    if not isinstance(payload, dict):
+        return answer(400, "bad-shape", error="body must be a JSON object")
+    if event == "ping":
+        return answer(200, "pong", zen=str(payload.get("zen", "")))
+    handler = EVENTS.get(event)
+    if handler is None:
+        return answer(200, "ignored", ignored=f"event {event[:60]!r} is not handled")
+    delivery = request.headers.get(DELIVERY_HEADER, "").strip()
+    if not delivery or len(delivery) > MAX_DELIVERY_ID:
+        return answer(400, "bad-delivery", error=f"{DELIVERY_HEADER} is missing or too long")
+    try:
+        outcome = handler(payload, delivery, svc)
+    except PayloadError as exc:
+        return answer(400, "bad-shape", error=f"unexpected payload: {exc}")
+    except (GitHubError, ArgoError) as exc:
+        log.error("delivery %s (%s) failed: %s", delivery, event, exc)
+        return answer(502, "upstream-error", error=str(exc)[:300])
+    return answer(200, outcome)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).splitlines()[0][:200]

@@ -1,0 +1,80 @@
+"""GitHub's published webhook payloads (`../shared/github/`), as the bot receives them.
+
+None of the published `issue_comment` examples is on a pull request. GitHub marks a comment on
+a pull request by a `pull_request` object inside `issue`, so `pr_comment` takes a copy of
+`issue_comment.created.with-installation.json`, adds that object (the fields of GitHub's
+`issue.pull_request` schema) and replaces `comment.body`. Everything else is GitHub's own text.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from workflows.callback import sign
+
+REPO = "Codertocat/Hello-World"  # the repository of the published examples
+AUTHOR = "Codertocat"  # the author of the published comment
+COMMENT_ID = 492700400  # its id
+PR_NUMBER = 1  # its issue number
+INSTALLATION_ID = 1  # the installation of the `with-installation` example
+CREATED = "issue_comment.created.with-installation.json"
+EDITED = "issue_comment.edited.json"
+
+
+@cache
+def _published(directory: str, name: str) -> dict[str, Any]:
+    return json.loads((Path(directory) / name).read_text(encoding="utf-8"))
+
+
+def published(shared_dir: Path, name: str) -> dict[str, Any]:
+    return copy.deepcopy(_published(str(shared_dir / "github"), name))
+
+
+def pr_comment(
+    shared_dir: Path,
+    body: str,
+    *,
+    action: str = "created",
+    login: str | None = None,
+    user_type: str | None = None,
+    on_pull_request: bool = True,
+) -> dict[str, Any]:
+    payload = published(shared_dir, EDITED if action == "edited" else CREATED)
+    payload["action"] = action
+    issue = payload["issue"]
+    if on_pull_request:
+        html = issue["html_url"].replace("/issues/", "/pull/")
+        issue["pull_request"] = {
+            "url": issue["url"].replace("/issues/", "/pulls/"),
+            "html_url": html,
+            "diff_url": html + ".diff",
+            "patch_url": html + ".patch",
+            "merged_at": None,
+        }
+    payload["comment"]["body"] = body
+    for user in (payload["comment"]["user"], payload["sender"]):
+        if login is not None:
+            user["login"] = login
+        if user_type is not None:
+            user["type"] = user_type
+    return payload
+
+
+def delivery_headers(
+    body: bytes, secret: str, event: str, delivery: str | None = None
+) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+        "X-Hub-Signature-256": sign(body, secret),
+    }
+
+
+def encode(payload: Any) -> bytes:
+    return json.dumps(payload).encode()

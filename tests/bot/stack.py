@@ -1,0 +1,197 @@
+"""The bot wired to stand-in GitHub and Argo servers over real HTTP, through its real clients.
+
+`Stack` is what integration tests drive: post a signed PR comment or a signed callback to the
+Flask app, then read what the stand-ins received (GitHub calls by method, path and body; Argo
+bodies validated against swagger.json by the stand-in itself).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from bot.app import create_app
+from bot.settings import BotSettings
+from tests.bot.constants import (
+    ARGO_TOKEN,
+    ARGO_UI,
+    CALLBACK_SECRET,
+    HEAD_SHA,
+    MAIN_SHA,
+    PUBLIC_URL,
+    TAG_SHA,
+    TEMPLATES,
+    WEBHOOK_SECRET,
+)
+from tests.bot.payloads import (
+    AUTHOR,
+    COMMENT_ID,
+    INSTALLATION_ID,
+    PR_NUMBER,
+    REPO,
+    delivery_headers,
+    encode,
+    pr_comment,
+)
+from tests.standins.argo_server import ArgoStandIn
+from tests.standins.github_server import GitHubStandIn, StandInRepo
+from workflows.callback import SIGNATURE_HEADER, CallbackPayload, RunRef, sign
+from workflows.config import PerfbotConfig
+
+APP_ID = 4242
+RELEASE_SHA = "b" * 40
+
+
+@cache
+def app_key() -> tuple[str, str]:
+    """(private PEM, public PEM) of the test App; generated once per process."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
+
+
+def seed(repo: StandInRepo) -> None:
+    repo.branches.update({"main": MAIN_SHA, "release/1.2": RELEASE_SHA})
+    repo.tags.update({"v1.0.0": "1" * 40, "v1.2.0": TAG_SHA, "nightly": "2" * 40})
+    repo.roles.update({AUTHOR: "admin", "maintainer": "maintain", "reader": "read"})
+    repo.add_pull(PR_NUMBER, head_sha=HEAD_SHA, base_ref="main")
+    for login in (AUTHOR, "maintainer", "reader"):
+        repo.add_comment(
+            PR_NUMBER, "(the command)", login=login, comment_id=COMMENT_ID + len(repo.comments)
+        )
+
+
+@dataclass
+class Stack:
+    github: GitHubStandIn
+    argo: ArgoStandIn
+    client: FlaskClient
+    shared_dir: Path
+
+    @property
+    def repo(self) -> StandInRepo:
+        return self.github.repos[REPO]
+
+    def comment(
+        self, body: str, *, login: str = AUTHOR, delivery: str | None = None
+    ) -> TestResponse:
+        """A PR comment by `login` (whose seeded comment id it uses), as GitHub delivers it."""
+        payload = pr_comment(self.shared_dir, body, login=login)
+        payload["comment"]["id"] = next(
+            cid for cid, c in self.repo.comments.items() if c["login"] == login
+        )
+        raw = encode(payload)
+        headers = delivery_headers(
+            raw, WEBHOOK_SECRET, "issue_comment", delivery or str(uuid.uuid4())
+        )
+        return self.client.post("/webhook", data=raw, headers=headers)
+
+    def callback(self, payload: CallbackPayload, *, secret: str = CALLBACK_SECRET) -> TestResponse:
+        body = payload.to_json()
+        headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(body, secret)}
+        return self.client.post("/callback", data=body, headers=headers)
+
+    def submitted(self) -> list[dict[str, Any]]:
+        return [r.body for r in self.argo.requests if r.method == "POST" and r.status == 200]
+
+    def parameters(self, submission: dict[str, Any]) -> dict[str, str]:
+        items = submission["submitOptions"]["parameters"]
+        return dict(item.split("=", 1) for item in items)
+
+    def replies(self) -> list[str]:
+        path = f"/repos/{REPO}/issues/{PR_NUMBER}/comments"
+        return [r.json["body"] for r in self.github.calls("POST", path)]
+
+    def github_writes(self) -> list[tuple[str, str]]:
+        return [(r.method, r.path) for r in self.github.writes()]
+
+
+def run_ref(**changes: Any) -> RunRef:
+    ref = RunRef(
+        repo=REPO, pr=PR_NUMBER, job="api", head_sha=HEAD_SHA, base_sha=MAIN_SHA, base_ref="main"
+    )
+    return replace(ref, **changes)
+
+
+def result(
+    workflow: str, verdict: str = "unchanged", report: str = "| bench | change |", **changes: Any
+) -> CallbackPayload:
+    return CallbackPayload(
+        kind="result",
+        run=run_ref(**changes),
+        workflow_name=workflow,
+        namespace="perfbot",
+        verdict=verdict,
+        report_markdown=report,
+        report={"verdict": verdict},
+    )
+
+
+def exit_callback(
+    workflow: str, status: str, failures: list[dict[str, Any]] | None = None
+) -> CallbackPayload:
+    return CallbackPayload(
+        kind="exit",
+        run=run_ref(),
+        workflow_name=workflow,
+        namespace="perfbot",
+        status=status,
+        failures=failures or [],
+    )
+
+
+def settings_for(
+    github: GitHubStandIn, argo: ArgoStandIn, config_path: Path, *, app: bool = True
+) -> BotSettings:
+    private, _ = app_key()
+    return BotSettings(
+        webhook_secret=WEBHOOK_SECRET,
+        callback_secret=CALLBACK_SECRET,
+        public_url=PUBLIC_URL,
+        config_path=str(config_path),
+        github_api_url=github.api_url,
+        github_app_id=str(APP_ID) if app else None,
+        github_private_key=private if app else None,
+        github_token=None if app else github.token,
+        argo_server=argo.url,
+        argo_token=ARGO_TOKEN,
+        argo_namespace=argo.namespace,
+        argo_ui_url=ARGO_UI,
+        github_retries=1,
+        argo_retries=1,
+        retry_backoff=0.01,
+    )
+
+
+def running_stack(
+    shared_dir: Path, config_path: Path, config: PerfbotConfig, *, app: bool = True
+) -> Iterator[Stack]:
+    _, public = app_key()
+    with GitHubStandIn(app_id=APP_ID, app_public_key=public) as github:
+        seed(github.repo(REPO, installation_id=INSTALLATION_ID))
+        argo = ArgoStandIn(token=ARGO_TOKEN, templates=TEMPLATES).start()
+        try:
+            settings = settings_for(github, argo, config_path, app=app)
+            flask_app = create_app(settings, config=config)
+            yield Stack(github, argo, flask_app.test_client(), shared_dir)
+        finally:
+            threading.Thread(target=argo.stop, daemon=True).start()

@@ -1,0 +1,154 @@
+"""The bot as production runs it: gunicorn with the committed config, in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.bot.constants import ARGO_TOKEN, CALLBACK_SECRET, PUBLIC_URL, TEMPLATES, WEBHOOK_SECRET
+from tests.bot.payloads import (
+    INSTALLATION_ID,
+    REPO,
+    delivery_headers,
+    encode,
+    pr_comment,
+    published,
+)
+from tests.bot.stack import APP_ID, app_key, seed
+from tests.standins.argo_server import ArgoStandIn
+from tests.standins.github_server import GitHubStandIn
+
+pytestmark = pytest.mark.slow
+START_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn(project_root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "python:bot.gunicorn_conf", "bot.wsgi:app"],
+        cwd=project_root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def base_env(tmp_path: Path, config_path: Path) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
+    return {
+        **keep,
+        "HOST": "127.0.0.1",
+        "PORT": str(free_port()),
+        "WEB_CONCURRENCY": "2",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "GITHUB_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "PERFBOT_CALLBACK_SECRET": CALLBACK_SECRET,
+        "PERFBOT_PUBLIC_URL": PUBLIC_URL,
+        "PERFBOT_CONFIG": str(config_path),
+    }
+
+
+@pytest.fixture
+def served(
+    tmp_path: Path, project_root: Path, config_path: Path
+) -> Iterator[tuple[str, GitHubStandIn, ArgoStandIn]]:
+    private, public = app_key()
+    key_file = tmp_path / "app.pem"
+    key_file.write_text(private)
+    (tmp_path / "metrics").mkdir()
+    with (
+        GitHubStandIn(app_id=APP_ID, app_public_key=public) as github,
+        ArgoStandIn(token=ARGO_TOKEN, templates=TEMPLATES) as argo,
+    ):
+        seed(github.repo(REPO, installation_id=INSTALLATION_ID))
+        env = {
+            **base_env(tmp_path, config_path),
+            "GITHUB_API_URL": github.api_url,
+            "GITHUB_APP_ID": str(APP_ID),
+            "GITHUB_APP_PRIVATE_KEY_PATH": str(key_file),
+            "ARGO_SERVER": argo.url,
+            "ARGO_TOKEN": ARGO_TOKEN,
+            "ARGO_NAMESPACE": argo.namespace,
+        }
+        process = gunicorn(project_root, env)
+        url = f"http://127.0.0.1:{env['PORT']}"
+        try:
+            wait_until_healthy(url, process)
+            yield url, github, argo
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{process.stdout.read()}")
+        try:
+            if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    pytest.fail("gunicorn did not become healthy in time")
+
+
+def post(url: str, payload: dict, event: str) -> requests.Response:
+    body = encode(payload)
+    return requests.post(
+        f"{url}/webhook",
+        data=body,
+        headers=delivery_headers(body, WEBHOOK_SECRET, event),
+        timeout=10,
+    )
+
+
+def test_under_gunicorn_a_signed_ping_and_a_command_are_served(served, shared_dir: Path) -> None:
+    url, github, argo = served
+
+    ping = post(url, published(shared_dir, "ping.json"), "ping")
+    command = post(url, pr_comment(shared_dir, "/run-perf main"), "issue_comment")
+
+    assert (ping.status_code, ping.json()["outcome"]) == (200, "pong")
+    assert (command.status_code, command.json()["outcome"]) == (200, "submitted")
+    assert len(argo.workflows) == 1
+    assert [r.path for r in github.writes()] == [
+        f"/repos/{REPO}/issues/comments/492700400/reactions",
+        f"/repos/{REPO}/check-runs",
+        f"/repos/{REPO}/issues/1/comments",
+    ]
+    metrics = requests.get(f"{url}/metrics", timeout=5).text
+    assert 'perfbot_webhook_deliveries_total{event="ping",outcome="pong"} 1.0' in metrics
+    assert 'perfbot_submissions_total{job="api",outcome="submitted"} 1.0' in metrics
+
+
+def test_gunicorn_refuses_to_start_without_the_webhook_secret(
+    tmp_path: Path, project_root: Path, config_path: Path
+) -> None:
+    env = base_env(tmp_path, config_path)
+    del env["GITHUB_WEBHOOK_SECRET"]
+    process = gunicorn(project_root, env)
+    output, _ = process.communicate(timeout=START_TIMEOUT)
+    assert process.returncode != 0
+    assert "perfbot: cannot start: GITHUB_WEBHOOK_SECRET is not set" in output
+    assert "Traceback" not in output

@@ -1,0 +1,65 @@
+"""From a callback to what the PR shows: conclusions, titles, failing steps, size limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.report import MAX_COMMENT, outcome_for
+from tests.bot.stack import exit_callback, result
+
+LINK = "https://argo.example.test/workflows/perfbot/perf-1"
+
+
+@pytest.mark.parametrize(
+    ("verdict", "conclusion", "title"),
+    [
+        ("improved", "success", "Faster"),
+        ("unchanged", "success", "No significant change"),
+        ("Unchanged", "success", "No significant change"),
+        ("regressed", "failure", "Regression"),
+        ("inconclusive", "neutral", "Verdict: inconclusive"),
+        (None, "neutral", "Verdict: none"),
+    ],
+)
+def test_a_verdict_sets_the_check_runs_conclusion(verdict, conclusion: str, title: str) -> None:
+    outcome = outcome_for(result("perf-1", verdict=verdict), LINK)
+    assert (outcome.conclusion, outcome.title) == (conclusion, title)
+    assert outcome.comment is not None
+    assert f"[workflow `perf-1`]({LINK})" in outcome.comment
+
+
+@pytest.mark.parametrize(
+    ("status", "failures", "conclusion", "comments"),
+    [
+        ("Succeeded", [], "neutral", False),
+        ("Failed", [{"displayName": "compare", "message": "boom"}], "failure", True),
+        ("Error", [], "failure", True),
+        ("Failed", [{"message": "Stopped with strategy 'Stop'"}], "cancelled", False),
+        ("Failed", [{"message": "workflow shutdown with strategy: Stop"}], "cancelled", False),
+    ],
+)
+def test_how_a_workflow_ended_decides_the_comment_and_the_check_run(
+    status: str, failures: list, conclusion: str, comments: bool
+) -> None:
+    outcome = outcome_for(exit_callback("perf-1", status, failures), LINK)
+    assert outcome.conclusion == conclusion
+    assert (outcome.comment is not None) == comments
+
+
+def test_failures_that_are_not_objects_are_skipped() -> None:
+    outcome = outcome_for(exit_callback("perf-1", "Failed", [1, "x", None]), LINK)
+    assert outcome.conclusion == "failure"
+    assert "without naming a failing step" in (outcome.comment or "")
+
+
+def test_an_error_without_failures_still_says_how_the_run_ended() -> None:
+    outcome = outcome_for(exit_callback("perf-1", "Error"), LINK)
+    assert "The workflow ended Error without naming a failing step" in (outcome.comment or "")
+
+
+def test_a_huge_report_is_cut_to_what_github_accepts() -> None:
+    outcome = outcome_for(result("perf-1", report="x" * 100_000), LINK)
+    assert outcome.comment is not None
+    assert len(outcome.comment) < 65536
+    assert outcome.comment.endswith("in the workflow's artifacts)")
+    assert len(outcome.summary) <= MAX_COMMENT + 100
