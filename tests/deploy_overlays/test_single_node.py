@@ -1,0 +1,68 @@
+"""The single-node overlay: small, one replica, nothing that needs a second node or a node pool."""
+
+from __future__ import annotations
+
+import yaml
+
+from tests.deploy_overlays.manifests import (
+    BOT,
+    ROOT,
+    bot_container,
+    bot_pod_spec,
+    find,
+    needs_kubectl,
+    one,
+)
+
+pytestmark = needs_kubectl
+
+ARGO_DEFAULT_REPOSITORY = "workflows.argoproj.io/default-artifact-repository"
+
+
+def test_one_replica_with_one_worker(single_node):
+    assert one(single_node, "Deployment", BOT)["spec"]["replicas"] == 1
+    env = {e["name"]: e.get("value") for e in bot_container(single_node)["env"]}
+    assert env["WEB_CONCURRENCY"] == "1"
+
+
+def test_no_disruption_budget_blocks_draining_the_only_node(single_node):
+    assert find(single_node, "PodDisruptionBudget") == []
+
+
+def test_nothing_requires_a_second_node(single_node):
+    affinity = bot_pod_spec(single_node).get("affinity", {})
+    assert "requiredDuringSchedulingIgnoredDuringExecution" not in affinity.get(
+        "podAntiAffinity", {}
+    )
+    for constraint in bot_pod_spec(single_node).get("topologySpreadConstraints", []):
+        assert constraint["whenUnsatisfiable"] == "ScheduleAnyway"
+
+
+def test_the_bot_asks_for_less_than_the_base_does(single_node):
+    base = yaml.safe_load((ROOT / "deploy" / "base" / "deployment.yaml").read_text())
+    (base_container,) = base["spec"]["template"]["spec"]["containers"]
+    mine = bot_container(single_node)["resources"]
+    assert _mebibytes(mine["requests"]["memory"]) < _mebibytes(
+        base_container["resources"]["requests"]["memory"]
+    )
+    assert _mebibytes(mine["limits"]["memory"]) <= _mebibytes(
+        base_container["resources"]["limits"]["memory"]
+    )
+
+
+def _mebibytes(quantity: str) -> int:
+    assert quantity.endswith("Mi"), quantity
+    return int(quantity[:-2])
+
+
+def test_the_argo_ui_links_point_at_a_port_forward(single_node):
+    env = {e["name"]: e.get("value") for e in bot_container(single_node)["env"]}
+    assert env["ARGO_UI_URL"] == "https://localhost:2746"
+    assert env["ARGO_INSECURE_SKIP_VERIFY"] == "true"
+
+
+def test_runs_have_a_default_artifact_repository_reachable_from_this_namespace(single_node):
+    config = one(single_node, "ConfigMap", "artifact-repositories")
+    key = config["metadata"]["annotations"][ARGO_DEFAULT_REPOSITORY]
+    repository = yaml.safe_load(config["data"][key])
+    assert repository["s3"]["endpoint"].split(":")[0].endswith(".svc")  # MinIO is in `argo`
