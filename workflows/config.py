@@ -246,7 +246,7 @@ class BenchmarkConfig(_Model):
 
 
 class CompareConfig(_Model):
-    threshold: float = Field(default=0.05, gt=0, lt=10)  # relative change that counts
+    threshold: float = Field(default=0.04, gt=0, lt=10)  # relative change that counts
     extra_args: list[str] = Field(default_factory=list)  # more `perfbot compare` flags
 
     _braces = field_validator("extra_args")(lambda cls, v: _no_template_braces(v))

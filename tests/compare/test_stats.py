@@ -1,0 +1,108 @@
+"""The statistics, checked against what they must give on data with a known answer."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import mannwhitneyu
+
+from workflows.compare import stats
+from workflows.results import Summary
+
+
+def test_hodges_lehmann_recovers_an_exact_shift():
+    x = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
+    shift = stats.hodges_lehmann(x, x + 0.5, 0.95)
+    assert shift.estimate == pytest.approx(0.5)
+    assert shift.low < 0.5 < shift.high
+
+
+def test_moses_interval_uses_the_exact_critical_order_statistics_for_ten_a_side():
+    # Tables give the 24th smallest and largest of the 100 differences at 95 % for n = m = 10.
+    x = np.arange(10, dtype=float)
+    y = np.arange(10, dtype=float) * 1.7 + 0.3
+    differences = np.sort(np.subtract.outer(y, x).ravel())
+    shift = stats.hodges_lehmann(x, y, 0.95)
+    assert (shift.low, shift.high) == (differences[23], differences[100 - 24])
+
+
+def test_the_interval_covers_the_true_shift_about_as_often_as_promised():
+    rng = np.random.default_rng(7)
+    covered = 0
+    for _ in range(400):
+        x = rng.standard_normal(10)
+        y = rng.standard_normal(10) + 0.3
+        shift = stats.hodges_lehmann(x, y, 0.95)
+        covered += shift.low <= 0.3 <= shift.high
+    assert 0.92 <= covered / 400 <= 0.99
+
+
+def test_large_samples_are_thinned_without_moving_the_estimate_much():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal(5000)
+    y = rng.standard_normal(4000) + 0.2
+    shift = stats.hodges_lehmann(x, y, 0.95)
+    assert shift.estimate == pytest.approx(0.2, abs=0.05)
+    assert shift.low < shift.estimate < shift.high
+    assert shift.high - shift.low < 0.2
+
+
+def test_rank_pvalues_are_scipys_exact_two_sided_values_for_small_samples():
+    rng = np.random.default_rng(1)
+    pairs = [(rng.standard_normal(10), rng.standard_normal(10) + d) for d in (0.0, 1.0, 3.0)]
+    pairs.append((rng.standard_normal(7), rng.standard_normal(12)))  # another size, same call
+    expected = [mannwhitneyu(x, y, method="exact").pvalue for x, y in pairs]
+    assert stats.rank_pvalues(pairs) == pytest.approx(expected)
+
+
+def test_complete_separation_of_ten_a_side_reaches_the_exact_minimum():
+    x = np.arange(10, dtype=float)
+    p = stats.rank_pvalues([(x, x + 100)])[0]
+    assert (
+        p
+        == pytest.approx(stats.smallest_rank_pvalue(10, 10))
+        == pytest.approx(2 / math.comb(20, 10))
+    )
+
+
+def test_ties_use_the_tie_corrected_normal_approximation():
+    x = np.array([0.0, 0.0, 0.0, 1.0, 1.0])
+    y = np.array([1.0, 1.0, 2.0, 2.0, 2.0])
+    expected = mannwhitneyu(x, y, method="asymptotic").pvalue
+    assert stats.rank_pvalues([(x, y)]) == pytest.approx([expected])
+
+
+def test_identical_constant_samples_give_no_evidence():
+    constant = np.full(8, 3.0)
+    assert stats.rank_pvalues([(constant, constant.copy())]) == [1.0]
+
+
+def test_benjamini_hochberg_matches_the_textbook_step_up():
+    p = [0.01, 0.04, 0.03, 0.005, 0.5]
+    # sorted: 0.005 0.01 0.03 0.04 0.5 -> *5/rank: 0.025 0.025 0.05 0.05 0.5, then monotone
+    assert stats.adjust(p) == pytest.approx([0.025, 0.05, 0.05, 0.025, 0.5])
+
+
+def test_welch_from_summary_agrees_with_welch_on_the_raw_values():
+    from scipy.stats import ttest_ind
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(10.0, 0.3, 30)
+    y = rng.normal(10.6, 0.4, 25)
+    test = stats.welch_from_summary(Summary.of(x.tolist()), Summary.of(y.tolist()), 0.95)
+    assert test.p_value == pytest.approx(ttest_ind(y, x, equal_var=False).pvalue)
+    assert test.change.estimate == pytest.approx(y.mean() / x.mean() - 1)
+    assert test.change.low < test.change.estimate < test.change.high
+
+
+def test_welch_without_any_spread_is_certain_either_way():
+    same = Summary(n=5, mean=2.0, stddev=0.0)
+    more = Summary(n=5, mean=2.5, stddev=0.0)
+    assert stats.welch_from_summary(same, same, 0.95).p_value == 1.0
+    assert stats.welch_from_summary(same, more, 0.95).p_value == 0.0
+
+
+def test_the_geometric_mean_of_reciprocal_ratios_is_one():
+    assert stats.geometric_mean([2.0, 0.5, 1.25, 0.8]) == pytest.approx(1.0)

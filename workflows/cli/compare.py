@@ -1,0 +1,133 @@
+"""`perfbot compare BASE HEAD`: a verdict per benchmark and for the suite, as a report.
+
+BASE and HEAD are result files, or directories of round files (`round-001.json`, ...) whose
+samples are merged: the pipeline's compare step and `perfbot run --local` pass directories.
+
+Exit codes: 0 the comparison ran (whatever it found); 1 only with `--fail-on-regression` and a
+regression; 2 bad input (missing or unreadable file, malformed JSON, a shape no importer knows,
+no benchmark in common, bad option values): one line on stderr naming the file and the problem.
+
+`compare_paths(base, head, args)` runs the same thing in-process from a list of flags (a job's
+`compare_args`), for callers that render more reports from one comparison.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from workflows.cli.errors import EXIT_FAILED_CHECK, BadInput
+from workflows.compare.options import DEFAULT_ALPHA, DEFAULT_MIN_SAMPLES, DEFAULT_THRESHOLD
+from workflows.results.loader import FORMATS as INPUT_FORMATS
+
+if TYPE_CHECKING:
+    from workflows.compare import Comparison
+
+FORMATS = ("text", "markdown", "json", "html")
+
+
+def _compare(
+    base: Path,
+    head: Path,
+    *,
+    input_format: str | None,
+    threshold: float,
+    alpha: float,
+    min_samples: int,
+) -> Comparison:
+    from workflows.compare import CompareOptions, ComparisonError, compare
+    from workflows.results import ResultsError, load_results
+
+    try:
+        options = CompareOptions(threshold=threshold, alpha=alpha, min_samples=min_samples)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from None
+    try:
+        return compare(load_results(base, input_format), load_results(head, input_format), options)
+    except (ResultsError, ComparisonError) as exc:
+        raise BadInput(" ".join(str(exc).split())) from None
+
+
+@click.command(name="compare")
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("head", type=click.Path(path_type=Path))
+@click.option(
+    "--format", "report_format", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="Report format.",
+)  # fmt: skip
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE instead of stdout.",
+)  # fmt: skip
+@click.option(
+    "--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True,
+    help="Smallest relative change that counts (0.04 = 4 %).",
+)  # fmt: skip
+@click.option(
+    "--alpha", type=float, default=DEFAULT_ALPHA, show_default=True,
+    help="Suite-wise false-alarm rate (Benjamini-Hochberg level).",
+)  # fmt: skip
+@click.option(
+    "--min-samples", type=int, default=DEFAULT_MIN_SAMPLES, show_default=True,
+    help="Samples a side below which no verdict is given.",
+)  # fmt: skip
+@click.option(
+    "--input-format", type=click.Choice(INPUT_FORMATS),
+    help="Format of both inputs (default: detected per file).",
+)  # fmt: skip
+@click.option("--fail-on-regression", is_flag=True, help="Exit 1 when any benchmark regressed.")
+def command(
+    base: Path,
+    head: Path,
+    report_format: str,
+    output: Path | None,
+    threshold: float,
+    alpha: float,
+    min_samples: int,
+    input_format: str | None,
+    fail_on_regression: bool,
+) -> None:
+    """Compare benchmark results of BASE and HEAD (files or directories of rounds)."""
+    from workflows.compare import RENDERERS, Verdict
+
+    comparison = _compare(
+        base,
+        head,
+        input_format=input_format,
+        threshold=threshold,
+        alpha=alpha,
+        min_samples=min_samples,
+    )
+    report = RENDERERS[report_format](comparison)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        try:
+            output.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            raise BadInput(f"{output}: cannot write the report: {exc.strerror or exc}") from None
+    if fail_on_regression and comparison.verdict is Verdict.REGRESSED:
+        raise SystemExit(EXIT_FAILED_CHECK)
+
+
+def compare_paths(base: Path, head: Path, args: Sequence[str] = ()) -> Comparison:
+    """The comparison `perfbot compare BASE HEAD *args` would report, in-process.
+
+    Report flags (`--format`, `--output`, `--fail-on-regression`) are accepted and ignored;
+    raises BadInput for bad flags or bad input."""
+    try:
+        ctx = command.make_context("compare", [str(base), str(head), *args])
+    except click.UsageError as exc:
+        raise BadInput(exc.format_message()) from None
+    params = ctx.params
+    return _compare(
+        params["base"],
+        params["head"],
+        input_format=params["input_format"],
+        threshold=params["threshold"],
+        alpha=params["alpha"],
+        min_samples=params["min_samples"],
+    )

@@ -1,0 +1,115 @@
+"""Numbers as people read them, shared by the text, Markdown and HTML reports.
+
+Values are stored in canonical units (seconds, bytes, per second); here they get a prefix that
+keeps three or four significant digits readable (`12.31 ms`, `48.1 MB/s`, `1.23M items/s`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from workflows.compare.engine import SUMMED_UP, BenchmarkComparison, Comparison, SideStats
+from workflows.compare.verdicts import Verdict
+
+TIME_SCALES = ((1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"))
+DECIMAL_SCALES = ((1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""))
+ICONS = {
+    Verdict.REGRESSED: "🔴",
+    Verdict.IMPROVED: "🟢",
+    Verdict.UNCHANGED: "⚪",
+    Verdict.ADDED: "➕",
+    Verdict.REMOVED: "➖",
+}
+SUMMARY_ICONS = {Verdict.REGRESSED: "🔴", Verdict.IMPROVED: "🟢", Verdict.UNCHANGED: "✅"}
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
+
+
+def _scale(amount: float, scales: tuple[tuple[float, str], ...]) -> tuple[float, str]:
+    """The largest scale not above the amount (the smallest one for tiny amounts)."""
+    return next(((s, p) for s, p in scales if abs(amount) >= s), scales[-1])
+
+
+def value(amount: float, unit: str) -> str:
+    """`0.01231` s -> `12.31 ms`; `4.81e7` B/s -> `48.1 MB/s`; `1.23e6` items/s ->
+    `1.23M items/s`; units perfbot does not know are shown as they are."""
+    top, _, bottom = unit.partition("/")
+    if amount == 0 or not math.isfinite(amount):
+        return f"{amount:g} {unit}"
+    if top == "s" and bottom != "s":  # a time, or a time per operation
+        scale, prefix = _scale(amount, TIME_SCALES)
+        return f"{_number(amount / scale)} {prefix}{unit}"
+    scale, prefix = _scale(amount, DECIMAL_SCALES)
+    if top == "B":
+        return f"{_number(amount / scale)} {prefix}{unit}"
+    if prefix:
+        return f"{_number(amount / scale)}{prefix} {unit}"
+    return f"{_number(amount)} {unit}"
+
+
+def side(stats: SideStats | None, unit: str) -> str:
+    """`12.31 ms ±1.2 %`: the center, and the spread relative to it."""
+    if stats is None:
+        return "–"
+    text = value(stats.center, unit)
+    spread = stats.relative_spread
+    return text if spread is None else f"{text} ±{spread * 100:.1f} %"
+
+
+def percent(change: float | None) -> str:
+    if change is None or math.isnan(change):
+        return "–"
+    if math.isinf(change):
+        return "new (base 0)" if change > 0 else "-∞"
+    return _signed(change * 100)
+
+
+def _signed(amount: float) -> str:
+    """`+1.2 %`, `-3.4 %`; a change that rounds to zero is `±0.0 %`, never `-0.0 %`."""
+    return "±0.0 %" if round(amount, 1) == 0 else f"{amount:+.1f} %"
+
+
+def interval(row: BenchmarkComparison) -> str:
+    if row.ci_low is None or row.ci_high is None:
+        return "–"
+    return f"{_signed(row.ci_low * 100)[:-2]} … {_signed(row.ci_high * 100)}"
+
+
+def pvalue(p: float | None) -> str:
+    if p is None:
+        return "–"
+    return "<0.0001" if p < 1e-4 else f"{p:.2g}"
+
+
+def notes(comparison: Comparison, limit: int = 20) -> list[tuple[str | None, str]]:
+    """(benchmark name or None, warning): the suite's warnings, then the per-benchmark ones
+    they do not already sum up; at most `limit`, the last one saying how many were left out."""
+    found: list[tuple[str | None, str]] = [(None, w) for w in comparison.warnings]
+    found += [
+        (row.name, w)
+        for row in comparison.benchmarks
+        for w in row.warnings
+        if not w.startswith(SUMMED_UP)
+    ]
+    if len(found) > limit:
+        found = [*found[: limit - 1], (None, f"… and {len(found) - limit + 1} more notes")]
+    return found
+
+
+def summary_counts(counts: dict[Verdict, int]) -> str:
+    """`1 regressed, 1 improved, 38 unchanged` (added/removed only when there are any)."""
+    shown = [
+        f"{counts[v]} {v}"
+        for v in Verdict
+        if counts[v] or v in (Verdict.REGRESSED, Verdict.IMPROVED, Verdict.UNCHANGED)
+    ]
+    return ", ".join(shown)
+
+
+def geomean(change: float | None) -> str:
+    if change is None:
+        return "geomean: –"
+    word = "worse" if change > 0 else "better"
+    return f"geomean {change * 100:+.1f} % ({word})" if abs(change) >= 5e-4 else "geomean ±0.0 %"

@@ -1,0 +1,91 @@
+"""The JSON report: the contract the pipeline, the bot and other tools read.
+
+    {"schema_version": 1,
+     "summary": {"verdict": "regressed", "counts": {"regressed": 1, "improved": 0,
+                 "unchanged": 39, "added": 0, "removed": 0},
+                 "compared": 40, "geomean_change": 0.004},
+     "benchmarks": [{"name": ..., "verdict": ..., "change": 0.12, "ci_low": ..., "ci_high": ...,
+                     "p_value": ..., "p_adjusted": ..., "method": "mann-whitney-u",
+                     "unit": "s", "direction": "lower", "base": {...}, "head": {...},
+                     "warnings": [...]}],
+     "options": {"threshold": ..., "alpha": ..., "min_samples": ..., "confidence": ...},
+     "base": {"source": ..., "metadata": {...}}, "head": {...}, "warnings": [...]}
+
+- `change` is relative: 0.10 means the value grew by 10 % (a time got slower, a throughput got
+  better: `direction` says which is good). null when it cannot be computed (only one side, or a
+  base of 0).
+- `p_value` is the benchmark's own, `p_adjusted` the Benjamini-Hochberg one compared with alpha.
+- `geomean_change` is the geometric mean of head/base over benchmarks on both sides, with
+  higher-is-better metrics inverted, so > 0 always means worse overall.
+- `base`/`head` summaries: n, median, mean, stddev, iqr, min, max in `unit`; `raw` false when
+  only summary statistics were published. null for the missing side of added/removed.
+- Benchmarks are in input order (base's, then the ones only in head); names as in the input.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from workflows.compare.engine import BenchmarkComparison, Comparison, SideStats
+
+SCHEMA_VERSION = 1
+
+
+def _number(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def _side(stats: SideStats | None) -> dict[str, Any] | None:
+    if stats is None:
+        return None
+    return {
+        "n": stats.n,
+        "median": _number(stats.median),
+        "mean": _number(stats.mean),
+        "stddev": _number(stats.stddev),
+        "iqr": _number(stats.iqr),
+        "min": _number(stats.minimum),
+        "max": _number(stats.maximum),
+        "raw": stats.raw,
+    }
+
+
+def _benchmark(row: BenchmarkComparison) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "verdict": str(row.verdict),
+        "change": _number(row.change),
+        "ci_low": _number(row.ci_low),
+        "ci_high": _number(row.ci_high),
+        "p_value": _number(row.p_value),
+        "p_adjusted": _number(row.p_adjusted),
+        "method": row.method,
+        "unit": row.unit,
+        "direction": str(row.direction),
+        "base": _side(row.base),
+        "head": _side(row.head),
+        "warnings": list(row.warnings),
+    }
+
+
+def report_dict(comparison: Comparison) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "summary": {
+            "verdict": str(comparison.verdict),
+            "counts": {str(v): n for v, n in comparison.counts.items()},
+            "compared": comparison.compared,
+            "geomean_change": _number(comparison.geomean_change),
+        },
+        "benchmarks": [_benchmark(row) for row in comparison.benchmarks],
+        "options": comparison.options.to_dict(),
+        "base": {"source": comparison.base_source, "metadata": dict(comparison.base_metadata)},
+        "head": {"source": comparison.head_source, "metadata": dict(comparison.head_metadata)},
+        "warnings": list(comparison.warnings),
+    }
+
+
+def render_json(comparison: Comparison) -> str:
+    return json.dumps(report_dict(comparison), indent=2, ensure_ascii=False, default=str) + "\n"

@@ -1,0 +1,53 @@
+"""Checked access to parsed input, so every importer reports a bad shape the same way.
+
+Helpers raise `ShapeError` with the location inside the document (`results[2].times[5]`); the
+loader adds the file name and the format, giving one line the user can act on.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+class ShapeError(ValueError):
+    """The document parsed but is not what the format promises."""
+
+
+def mapping(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ShapeError(f"{where} must be an object")
+    return value
+
+
+def items(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ShapeError(f"{where} must be a list")
+    return value
+
+
+def text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ShapeError(f"{where} must be a non-empty string")
+    return value
+
+
+def number(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ShapeError(f"{where} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def optional_number(value: Any, where: str) -> float | None:
+    return None if value is None else number(value, where)
+
+
+def numbers(value: Any, where: str) -> list[float]:
+    return [number(v, f"{where}[{i}]") for i, v in enumerate(items(value, where))]
+
+
+def count(value: Any, where: str) -> int:
+    result = number(value, where)
+    if result < 1 or result != int(result):
+        raise ShapeError(f"{where} must be a whole number of at least 1, got {value!r}")
+    return int(result)

@@ -1,0 +1,205 @@
+"""A result set: named benchmarks, each with a unit, a direction and its raw samples.
+
+Raw samples are what the compare engine wants (rank tests, robust intervals). Some tools only
+publish summary statistics (pytest-benchmark without `--benchmark-save-data`, Google Benchmark
+with aggregates only); those benchmarks carry a `Summary` instead, and `summary_only` says so,
+so the engine can switch to a test that works from statistics and the report can say raw data
+was missing.
+
+Values are always in canonical units (see `units`); importers go through `make_benchmark`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from workflows.results.errors import ResultsError
+from workflows.results.units import Direction, normalise
+
+
+def _quantile(ordered: Sequence[float], q: float) -> float:
+    """Linear interpolation between order statistics (numpy's default method)."""
+    position = q * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Summary statistics of one benchmark on one side; stddev is None for a single sample."""
+
+    n: int
+    mean: float
+    stddev: float | None
+    median: float | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    iqr: float | None = None
+
+    @classmethod
+    def of(cls, samples: Sequence[float]) -> Summary:
+        ordered = sorted(samples)
+        n = len(ordered)
+        mean = math.fsum(ordered) / n
+        stddev = math.sqrt(math.fsum((v - mean) ** 2 for v in ordered) / (n - 1)) if n > 1 else None
+        return cls(
+            n=n,
+            mean=mean,
+            stddev=stddev,
+            median=_quantile(ordered, 0.5),
+            minimum=ordered[0],
+            maximum=ordered[-1],
+            iqr=_quantile(ordered, 0.75) - _quantile(ordered, 0.25) if n > 1 else None,
+        )
+
+    def scaled(self, factor: float) -> Summary:
+        def times(value: float | None) -> float | None:
+            return None if value is None else value * factor
+
+        return Summary(
+            n=self.n,
+            mean=self.mean * factor,
+            stddev=times(self.stddev),
+            median=times(self.median),
+            minimum=times(self.minimum),
+            maximum=times(self.maximum),
+            iqr=times(self.iqr),
+        )
+
+
+def pool(parts: Sequence[Summary]) -> Summary:
+    """Summaries of several rounds as one: exact pooled mean and variance; no median or IQR,
+    which cannot be recovered from parts."""
+    n = sum(p.n for p in parts)
+    mean = sum(p.n * p.mean for p in parts) / n
+    stddev: float | None = None
+    known = all(p.stddev is not None or p.n == 1 for p in parts)
+    if known and n >= 2:
+        within = sum((p.n - 1) * (p.stddev or 0.0) ** 2 for p in parts)
+        between = sum(p.n * (p.mean - mean) ** 2 for p in parts)
+        stddev = math.sqrt((within + between) / (n - 1))
+    lows = [p.minimum for p in parts if p.minimum is not None]
+    highs = [p.maximum for p in parts if p.maximum is not None]
+    median = parts[0].median if len(parts) == 1 else None
+    return Summary(
+        n=n,
+        mean=mean,
+        stddev=stddev,
+        median=median,
+        minimum=min(lows) if len(lows) == len(parts) else None,
+        maximum=max(highs) if len(highs) == len(parts) else None,
+    )
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    unit: str  # canonical, see units.normalise
+    direction: Direction
+    samples: tuple[float, ...] = ()
+    summary: Summary | None = None  # only when raw samples are missing
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def summary_only(self) -> bool:
+        return not self.samples
+
+    @property
+    def count(self) -> int:
+        return len(self.samples) if self.samples else (self.summary.n if self.summary else 0)
+
+    def stats(self) -> Summary:
+        """Summary statistics whether or not raw samples exist."""
+        if self.samples:
+            return Summary.of(self.samples)
+        assert self.summary is not None
+        return self.summary
+
+
+def make_benchmark(
+    name: str,
+    unit: str,
+    *,
+    samples: Iterable[float] = (),
+    summary: Summary | None = None,
+    direction: Direction | str | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Benchmark:
+    """A benchmark in canonical units; the direction defaults to the unit's (rates: higher)."""
+    normal = normalise(unit)
+    values = tuple(float(v) * normal.factor for v in samples)
+    if not values and summary is None:
+        raise ValueError(f"benchmark {name!r} has neither samples nor summary statistics")
+    return Benchmark(
+        name=name,
+        unit=normal.canonical,
+        direction=Direction(direction) if direction is not None else normal.direction,
+        samples=values,
+        summary=summary.scaled(normal.factor) if summary is not None and not values else None,
+        metadata=dict(metadata or {}),
+    )
+
+
+def combine(first: Benchmark, second: Benchmark, source: str) -> Benchmark:
+    """One benchmark from two sightings (two rounds, or `-count` repeats): samples concatenated;
+    if either side has only statistics, the statistics are pooled."""
+    if first.unit != second.unit:
+        raise ResultsError(
+            source,
+            f"benchmark {first.name!r} is in {first.unit} in one place, {second.unit} in another",
+        )
+    if first.direction != second.direction:
+        raise ResultsError(source, f"benchmark {first.name!r} has two directions")
+    if first.samples and second.samples:
+        return Benchmark(
+            first.name, first.unit, first.direction, first.samples + second.samples,
+            metadata=first.metadata,
+        )  # fmt: skip
+    return Benchmark(
+        first.name, first.unit, first.direction,
+        summary=pool([first.stats(), second.stats()]), metadata=first.metadata,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ResultSet:
+    """The benchmarks of one side (a file, or a directory of rounds), in input order."""
+
+    source: str
+    format: str
+    benchmarks: Mapping[str, Benchmark]
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        source: str,
+        format: str,
+        benchmarks: Iterable[Benchmark],
+        metadata: Mapping[str, Any] | None = None,
+    ) -> ResultSet:
+        by_name: dict[str, Benchmark] = {}
+        for bench in benchmarks:
+            seen = by_name.get(bench.name)
+            by_name[bench.name] = bench if seen is None else combine(seen, bench, source)
+        if not by_name:
+            raise ResultsError(source, "holds no benchmarks")
+        return cls(source, format, by_name, dict(metadata or {}))
+
+
+def merge(source: str, sets: Sequence[ResultSet]) -> ResultSet:
+    """Several rounds of one side as one result set (samples of a benchmark concatenated);
+    a conflict (a unit that changed between rounds) names the round where it appeared."""
+    by_name: dict[str, Benchmark] = {}
+    for part in sets:
+        for bench in part.benchmarks.values():
+            seen = by_name.get(bench.name)
+            by_name[bench.name] = bench if seen is None else combine(seen, bench, part.source)
+    formats = sorted({s.format for s in sets})
+    metadata = dict(sets[0].metadata)
+    metadata["files"] = [s.source for s in sets]
+    return ResultSet.build(source, "+".join(formats), by_name.values(), metadata)
