@@ -249,3 +249,8 @@ def test_a_verdict_needs_statistical_and_practical_significance(change, p, direc
 def test_nonsensical_options_are_refused(options, problem):
     with pytest.raises(ValueError, match=problem):
         CompareOptions(**options)
+
+
+def test_hundreds_of_samples_a_side_compare_without_overflow(rng):
+    row = one(noisy(rng, 10.0, n=700), noisy(rng, 11.5, n=700))
+    assert row.verdict is Verdict.REGRESSED

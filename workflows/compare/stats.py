@@ -36,7 +36,8 @@ class Interval:
 
 def smallest_rank_pvalue(n: int, m: int) -> float:
     """The smallest two-sided p-value the exact U test can give with n and m samples."""
-    return min(1.0, 2.0 / math.comb(n + m, n))
+    # int / int, not float: math.comb overflows a float from about 500 samples a side.
+    return min(1.0, 2 / math.comb(n + m, n))
 
 
 def rank_pvalues(pairs: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[float]:

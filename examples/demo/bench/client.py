@@ -1,0 +1,76 @@
+"""The shop's benchmark: latency of each endpoint, written in perfbot's own results format.
+
+perfbot runs this once per round and side, with PERFBOT_TARGET (the service's base URL) and
+PERFBOT_RESULT (the file to write) in the environment. Each sample is the mean latency of a
+batch of keep-alive requests, which smooths the scheduler's jitter without hiding a change in
+the handler: SHOP_BENCH_SAMPLES samples (default 8) of SHOP_BENCH_BATCH requests (default 100)
+per endpoint and round, about 1.4 s a round.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform
+import time
+from urllib.parse import urlsplit
+
+ENDPOINTS = {
+    "GET /items": "/items?page=3",
+    "GET /search": "/search?q=steel",
+    "GET /stats": "/stats",
+    "GET /etag": "/etag?page=7",
+}
+WARMUP = 5
+SAMPLES = int(os.environ.get("SHOP_BENCH_SAMPLES", "8"))
+BATCH = int(os.environ.get("SHOP_BENCH_BATCH", "100"))
+
+
+def measure(connection: http.client.HTTPConnection, path: str) -> list[float]:
+    def get() -> None:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        if response.status != 200:
+            raise SystemExit(f"bench: GET {path} answered {response.status}")
+
+    for _ in range(WARMUP):
+        get()
+    samples = []
+    for _ in range(SAMPLES):
+        start = time.perf_counter()
+        for _ in range(BATCH):
+            get()
+        samples.append((time.perf_counter() - start) / BATCH * 1000.0)
+    return samples
+
+
+def main() -> None:
+    target = urlsplit(os.environ["PERFBOT_TARGET"])
+    started = time.time()
+    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+    benchmarks = [
+        {"name": name, "unit": "ms", "direction": "lower", "samples": measure(connection, path)}
+        for name, path in ENDPOINTS.items()
+    ]
+    connection.close()
+    side = os.environ.get("PERFBOT_SIDE", "")
+    result = {
+        "schema_version": 1,
+        "benchmarks": benchmarks,
+        "metadata": {
+            "commit": os.environ.get(f"PERFBOT_{side.upper()}_SHA", ""),
+            "side": side,
+            "round": int(os.environ.get("PERFBOT_ROUND", "0")),
+            "started": started,
+            "finished": time.time(),
+            "machine": platform.node(),
+        },
+    }
+    with open(os.environ["PERFBOT_RESULT"], "w", encoding="utf-8") as out:
+        json.dump(result, out, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""The demo end to end: a real service, a real slowdown, the whole local pipeline.
+
+Each scenario runs once per module (a real run with a few seconds of benchmarking), the
+slowdown through `perfbot run --local --fail-on-regression`, the unchanged commit through
+`perfbot demo`; the tests then read what each produced.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from workflows.cli import main
+from workflows.local.demo import make_repository
+
+pytestmark = pytest.mark.slow
+ROUNDS = "6"
+BATCH = "10"  # requests per sample (the demo's own is 100): a tenth of the demo's benchmark
+
+
+@pytest.fixture(scope="module", autouse=True)
+def short_benchmark() -> Iterator[None]:
+    """The steps inherit this environment, so the demo's client measures smaller batches."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHOP_BENCH_BATCH", BATCH)
+        yield
+
+
+def run_demo(change: str, out: Path) -> Result:
+    return CliRunner().invoke(
+        main, ["demo", "--change", change, "--out", str(out), "--rounds", ROUNDS, "--quiet"]
+    )
+
+
+@pytest.fixture(scope="module")
+def slowdown(
+    tmp_path_factory: pytest.TempPathFactory, short_benchmark: None
+) -> tuple[Result, Path]:
+    """`perfbot run --local --fail-on-regression` on the demo repository with the slowdown."""
+    work = tmp_path_factory.mktemp("slow-search")
+    repo = make_repository(work / "shop", "slow-search")
+    out = work / "out"
+    args = ["run", "--local", "--repo", str(repo), "--base", "HEAD~1", "--head", "HEAD",
+            "--out", str(out), "--rounds", ROUNDS, "--quiet", "--fail-on-regression"]  # fmt: skip
+    return CliRunner().invoke(main, args), out
+
+
+@pytest.fixture(scope="module")
+def unchanged(
+    tmp_path_factory: pytest.TempPathFactory, short_benchmark: None
+) -> tuple[Result, Path]:
+    out = tmp_path_factory.mktemp("readme-only")
+    return run_demo("readme-only", out), out
+
+
+def verdicts(out: Path) -> dict[str, str]:
+    report = json.loads((out / "report.json").read_text())
+    return {item["name"]: item["verdict"] for item in report["benchmarks"]}
+
+
+def test_the_slowed_endpoint_and_only_it_is_flagged(slowdown: tuple[Result, Path]) -> None:
+    _, out = slowdown
+    assert verdicts(out) == {
+        "GET /search": "regressed",
+        "GET /items": "unchanged",
+        "GET /stats": "unchanged",
+        "GET /etag": "unchanged",
+    }
+    report = json.loads((out / "report.json").read_text())
+    assert report["summary"]["verdict"] == "regressed"
+
+
+def test_a_readme_only_commit_raises_no_alarm(unchanged: tuple[Result, Path]) -> None:
+    result, out = unchanged
+    assert result.exit_code == 0, result.output
+    assert set(verdicts(out).values()) == {"unchanged"}
+
+
+def test_the_reports_are_written_and_the_text_report_printed(slowdown: tuple[Result, Path]) -> None:
+    result, out = slowdown
+    markdown = (out / "report.md").read_text()
+    html = (out / "report.html").read_text()
+    assert "GET /search" in markdown
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert "GET /search" in html
+    assert "GET /search" in result.stdout
+
+
+def rounds_in_order(out: Path) -> list[tuple[str, int]]:
+    runs: list[tuple[float, str, int]] = []
+    for side in ("base", "head"):
+        for path in sorted((out / "results" / side).glob("round-*.json")):
+            meta: dict[str, Any] = json.loads(path.read_text())["metadata"]
+            assert meta["side"] == side
+            runs.append((meta["started"], side, meta["round"]))
+    return [(side, number) for _, side, number in sorted(runs)]
+
+
+def test_benchmark_rounds_alternate_base_and_head(slowdown: tuple[Result, Path]) -> None:
+    _, out = slowdown
+    rounds = int(ROUNDS)
+    expected = [(side, n) for n in range(1, rounds + 1) for side in ("base", "head")]
+    assert rounds_in_order(out) == expected
+
+
+def test_fail_on_regression_makes_the_slowdown_exit_1(slowdown: tuple[Result, Path]) -> None:
+    result, _ = slowdown
+    assert result.exit_code == 1, result.output

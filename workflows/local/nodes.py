@@ -1,0 +1,135 @@
+"""The state of one run: a tree of nodes with Argo's phases, which displays and reports read.
+
+Node phases follow Argo's names so that `depends` results (`a.Failed`, `a.Skipped`) and
+`{{workflow.failures}}` mean the same locally as in the cluster. A daemon that passed its
+readiness probe is `Succeeded` with `daemoned` set, which is what `a.Daemoned` tests.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+
+class Phase(StrEnum):
+    PENDING = "Pending"
+    RUNNING = "Running"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+    ERROR = "Error"
+    SKIPPED = "Skipped"
+    OMITTED = "Omitted"
+
+    @property
+    def done(self) -> bool:
+        return self not in (Phase.PENDING, Phase.RUNNING)
+
+    @property
+    def bad(self) -> bool:
+        return self in (Phase.FAILED, Phase.ERROR)
+
+
+@dataclass
+class Outputs:
+    parameters: dict[str, str] = field(default_factory=dict)
+    artifacts: dict[str, Path] = field(default_factory=dict)
+    result: str | None = None
+    exit_code: int | None = None
+
+
+@dataclass
+class Node:
+    id: str  # dotted path of task names from the entrypoint: "measure.bench-base-1"
+    name: str  # the task or step name, as Argo's displayName
+    template: str
+    kind: str = "container"  # container, script, dag, steps, loop, suspend
+    depth: int = 0
+    phase: Phase = Phase.PENDING
+    message: str = ""
+    daemon: bool = False
+    daemoned: bool = False  # a daemon that is up and ready
+    stopped: bool = False  # failed because the run was stopped, not by itself
+    attempt: int = 1
+    attempts: int = 1
+    started: float | None = None  # time.monotonic()
+    finished: float | None = None
+    finished_at: str = ""  # RFC 3339, for workflow.failures
+    log: Path | None = None
+    outputs: Outputs = field(default_factory=Outputs)
+    children: list[Node] = field(default_factory=list)
+    ports: dict[int, int] = field(default_factory=dict)  # declared port -> local port
+
+    def start(self) -> None:
+        self.phase = Phase.RUNNING
+        self.started = time.monotonic()
+
+    def finish(self, phase: Phase, message: str = "") -> None:
+        self.phase = phase
+        self.message = message or self.message
+        self.finished = time.monotonic()
+        self.finished_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @property
+    def elapsed(self) -> float:
+        if self.started is None:
+            return 0.0
+        return (self.finished or time.monotonic()) - self.started
+
+    @property
+    def leaf(self) -> bool:
+        return self.kind in ("container", "script", "suspend")
+
+    def result(self, name: str) -> bool:
+        """The truth of `<task>.<name>` in a `depends` expression."""
+        children = self.children if self.kind == "loop" else []
+        if name == "Daemoned":
+            return self.daemoned
+        if name == "Errored":
+            return self.phase == Phase.ERROR
+        if name == "AnySucceeded":
+            return any(child.phase == Phase.SUCCEEDED for child in children)
+        if name == "AllFailed":
+            return bool(children) and all(child.phase.bad for child in children)
+        return self.phase.value == name
+
+
+class RunState:
+    """Every node of a run, in creation order; the display reads it from another thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._nodes: list[Node] = []
+
+    def add(self, node: Node) -> Node:
+        with self._lock:
+            self._nodes.append(node)
+        return node
+
+    def nodes(self) -> list[Node]:
+        with self._lock:
+            return list(self._nodes)
+
+    def failures(self) -> list[Node]:
+        """Leaf nodes that failed on their own (not merely stopped because of another)."""
+        return [n for n in self.nodes() if n.leaf and n.phase.bad and not n.stopped]
+
+    def failures_json(self) -> str:
+        """`{{workflow.failures}}`: Argo's JSON list of failed nodes."""
+        items = [
+            {
+                "displayName": node.name,
+                "message": node.message,
+                "templateName": node.template,
+                "phase": node.phase.value,
+                "podName": node.id,
+                "finishedAt": node.finished_at,
+            }
+            for node in self.nodes()
+            if node.leaf and node.phase.bad
+        ]
+        return json.dumps(items, separators=(",", ":"))

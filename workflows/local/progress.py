@@ -1,0 +1,147 @@
+"""What the person running `perfbot run --local` sees while steps run.
+
+A terminal gets a live list of steps (rich), redrawn a few times a second, with each step's
+state and elapsed time; `--quiet`, or a stderr that is not a terminal (CI logs), gets one plain
+line per step start and end instead. Both write to stderr, so stdout carries only the report.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import IO, Any
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from workflows.local.nodes import Node, Phase
+
+_STYLE = {
+    Phase.PENDING: ("·", "dim"),
+    Phase.RUNNING: ("…", "yellow"),
+    Phase.SUCCEEDED: ("✓", "green"),
+    Phase.FAILED: ("✗", "red"),
+    Phase.ERROR: ("✗", "red"),
+    Phase.SKIPPED: ("-", "dim"),
+    Phase.OMITTED: ("-", "dim"),
+}
+
+
+def state_text(node: Node) -> str:
+    if node.daemoned and node.phase == Phase.SUCCEEDED:
+        return "daemon stopped" if node.message.startswith("stopped") else "daemon ready"
+    if node.phase == Phase.RUNNING and node.attempt > 1:
+        return f"running (attempt {node.attempt}/{node.attempts})"
+    return node.phase.value.lower()
+
+
+class PlainProgress:
+    """One line per step start and end, for CI logs."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self._lock = threading.Lock()
+        self._start = time.monotonic()
+
+    def _line(self, text: str) -> None:
+        with self._lock:
+            print(f"[{time.monotonic() - self._start:7.1f}s] {text}", file=self.stream, flush=True)
+
+    def node_started(self, node: Node) -> None:
+        if node.leaf or node.kind == "loop":
+            self._line(f"{node.id}: started")
+
+    def node_finished(self, node: Node) -> None:
+        detail = f" ({node.message})" if node.message and node.phase != Phase.SUCCEEDED else ""
+        if node.daemoned:
+            detail = f" ({node.message})" if node.message else ""
+        self._line(f"{node.id}: {state_text(node)} after {node.elapsed:.1f}s{detail}")
+
+    def node_retrying(self, node: Node, delay: float) -> None:
+        self._line(f"{node.id}: attempt {node.attempt} failed ({node.message}); retrying")
+
+    def warning(self, text: str) -> None:
+        self._line(f"warning: {text}")
+
+    def __enter__(self) -> PlainProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+class LiveProgress:
+    """A live table of the run's steps, redrawn from the run state."""
+
+    def __init__(self, title: str, console: Console | None = None) -> None:
+        self.title = title
+        self.console = console or Console(stderr=True)
+        self.nodes: Callable[[], list[Node]] = list
+        self._warnings: list[str] = []
+        self._live: Live | None = None
+
+    def follow(self, nodes: Callable[[], list[Node]]) -> None:
+        self.nodes = nodes
+
+    def render(self) -> Any:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(width=1)
+        table.add_column(min_width=24)
+        table.add_column(min_width=14)
+        table.add_column(justify="right", min_width=7)
+        table.add_column(overflow="ellipsis", no_wrap=True, max_width=60)
+        for node in self.nodes():
+            mark, style = _STYLE[node.phase]
+            if node.phase == Phase.RUNNING and not node.leaf:
+                style = "cyan"
+            elapsed = f"{node.elapsed:.1f}s" if node.started is not None else ""
+            note = node.message if node.phase != Phase.RUNNING else ""
+            table.add_row(
+                Text(mark, style=style),
+                Text("  " * node.depth + node.name, style="bold" if not node.leaf else ""),
+                Text(state_text(node), style=style),
+                elapsed,
+                Text(note, style="dim"),
+            )
+        parts: list[Any] = [Text(self.title, style="bold"), table]
+        parts += [Text(f"warning: {w}", style="yellow") for w in self._warnings[-5:]]
+        return Group(*parts)
+
+    def node_started(self, node: Node) -> None:
+        pass
+
+    def node_finished(self, node: Node) -> None:
+        pass
+
+    def node_retrying(self, node: Node, delay: float) -> None:
+        pass
+
+    def warning(self, text: str) -> None:
+        self._warnings.append(text)
+
+    def __enter__(self) -> LiveProgress:
+        self._live = Live(
+            get_renderable=self.render,
+            console=self.console,
+            refresh_per_second=8,
+            transient=False,
+        )
+        self._live.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._live is not None:
+            self._live.refresh()
+            self._live.__exit__(None, None, None)
+
+
+def choose(quiet: bool, title: str, stream: IO[str] | None = None) -> PlainProgress | LiveProgress:
+    """Live when stderr is a terminal and not `--quiet`; plain lines otherwise."""
+    stream = stream or sys.stderr
+    if quiet or not stream.isatty():
+        return PlainProgress(stream)
+    return LiveProgress(title, Console(file=stream))

@@ -1,0 +1,80 @@
+"""The products of a local run, gathered into `--out`: results, reports, the text to print.
+
+The compare step of the pipeline already wrote `report.md` and `report.json`; they are taken
+as they are (the same files a PR comment would be made from). The text report printed at the
+end and the self-contained `report.html` are rendered from the same two result sets by the
+compare engine in-process, with the job's own compare flags.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from workflows.local.executor import RunResult
+from workflows.local.nodes import Node, Phase
+
+RESULTS = ("base-results", "head-results")
+REPORT_JSON = "report-json"
+REPORT_MARKDOWN = "report-markdown"
+
+
+class MissingOutput(RuntimeError):
+    """The pipeline succeeded but did not produce what a local run reports."""
+
+
+@dataclass
+class Collected:
+    text: str
+    verdict: str
+    results: dict[str, Path]
+
+
+def _producer(result: RunResult, names: tuple[str, ...]) -> Node:
+    for node in result.state.nodes():
+        if node.phase == Phase.SUCCEEDED and all(n in node.outputs.artifacts for n in names):
+            return node
+    raise MissingOutput(f"no step of the pipeline produced {', '.join(names)}")
+
+
+def _copy(source: Path, target: Path) -> Path:
+    if target.is_dir():
+        shutil.rmtree(target)
+    elif target.exists():
+        target.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_dir():
+        shutil.copytree(source, target)
+    else:
+        shutil.copy2(source, target)
+    return target
+
+
+def prewarm() -> None:
+    """Import what `collect` needs (the compare engine, scipy) ahead of time."""
+    import importlib
+
+    for module in ("workflows.cli.compare", "workflows.compare", "scipy.stats"):
+        importlib.import_module(module)
+
+
+def collect(result: RunResult, out: Path, compare_args: list[str]) -> Collected:
+    measured = _producer(result, RESULTS)
+    results = {
+        side: _copy(measured.outputs.artifacts[f"{side}-results"], out / "results" / side)
+        for side in ("base", "head")
+    }
+    compared = _producer(result, (REPORT_JSON, REPORT_MARKDOWN))
+    _copy(compared.outputs.artifacts[REPORT_JSON], out / "report.json")
+    _copy(compared.outputs.artifacts[REPORT_MARKDOWN], out / "report.md")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    verdict = str((report.get("summary") or {}).get("verdict", "unknown"))
+
+    from workflows.cli.compare import compare_paths
+    from workflows.compare import render_html, render_text
+
+    comparison = compare_paths(results["base"], results["head"], compare_args)
+    (out / "report.html").write_text(render_html(comparison), encoding="utf-8")
+    return Collected(text=render_text(comparison), verdict=verdict, results=results)
