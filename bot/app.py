@@ -2,30 +2,34 @@
 
 Clients are built here from the settings unless a test hands in its own (a recording fake
 GitHub, an Argo client pointed at a stand-in). Nothing lives in module globals, so two apps in
-one process (tests, or two fake replicas) never share state.
+one process (tests, or two fake replicas) never share state. Each app owns two bounded thread
+pools (concurrent reads, follow-ups after the answer); `shutdown(app)` drains them, and the
+gunicorn config calls it when a worker exits.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 
-import requests
 from flask import Flask, Response, g, jsonify, request
-from requests.adapters import HTTPAdapter
 from werkzeug.exceptions import HTTPException
 
 from bot import callback_view, webhook
+from bot.argo_session import argo_session
+from bot.followups import FollowupPool
 from bot.github_api import GitHub
 from bot.metrics import Metrics
-from bot.retry import bounded_retry
 from bot.services import EXTENSION, Services, services
 from bot.settings import MAX_BODY_BYTES, BotSettings, SettingsError
 from workflows.argo import ArgoClient
 from workflows.config import PerfbotConfig, load_config
 
 log = logging.getLogger(__name__)
-ARGO_RETRY_STATUSES = (502, 503, 504)  # a 500 from Argo is an answer, not a hiccup
+# Follow-ups are not answering anyone, so they may wait longer than a delivery: a rate limit's
+# short Retry-After, an Argo Server restarting.
+FOLLOWUP_BUDGET_FACTOR = 3
 
 
 def create_app(
@@ -36,6 +40,7 @@ def create_app(
     config: PerfbotConfig | None = None,
 ) -> Flask:
     """Raises SettingsError or ConfigError (one line each) when it cannot be configured."""
+    settings = settings.checked()
     config = config if config is not None else load_config(settings.config_path)
     if github is None:
         from bot.github_client import PyGithubClient  # PyGithub only where it is used
@@ -46,7 +51,21 @@ def create_app(
 
     app = Flask("perfbot")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    app.extensions[EXTENSION] = Services(settings, config, github, argo, Metrics())
+    counters = Metrics()
+    app.extensions[EXTENSION] = Services(
+        settings,
+        config,
+        github,
+        argo,
+        counters,
+        read_pool=ThreadPoolExecutor(settings.read_threads, thread_name_prefix="perfbot-read"),
+        followups=FollowupPool(
+            workers=settings.followup_workers,
+            capacity=settings.followup_queue,
+            budget=settings.delivery_budget * FOLLOWUP_BUDGET_FACTOR,
+            metrics=counters,
+        ),
+    )
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(callback_view.blueprint)
     app.add_url_rule("/healthz", "healthz", healthz)
@@ -63,20 +82,20 @@ def argo_client(settings: BotSettings, config: PerfbotConfig) -> ArgoClient:
     server = settings.argo_server or config.argo.server
     if not server:
         raise SettingsError("ARGO_SERVER is not set and perfbot.yaml has no argo.server")
-    retry = bounded_retry(settings.argo_retries, settings, ARGO_RETRY_STATUSES)
-    session = requests.Session()
-    adapter = HTTPAdapter(max_retries=retry, pool_maxsize=16)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
     return ArgoClient(
         server,  # `host:port` means https, as for the argo CLI
         settings.argo_namespace or config.argo.namespace,
         settings.argo_token,
         ui_url=settings.argo_ui_url or config.argo.link_base,
         timeout=settings.argo_timeout,
-        session=session,
+        session=argo_session(settings),
         verify=not settings.argo_insecure,
     )
+
+
+def shutdown(app: Flask, timeout: float = 5.0) -> bool:
+    """Let queued follow-ups finish (up to `timeout` s); False if some had to be dropped."""
+    return app.extensions[EXTENSION].close(timeout)
 
 
 def healthz() -> Response:

@@ -13,10 +13,10 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import report
+from bot import deadline, report, signature
 from bot.github_api import GitHubError
 from bot.services import services
-from workflows.callback import SIGNATURE_HEADER, CallbackError, CallbackPayload, verify
+from workflows.callback import SIGNATURE_HEADER, CallbackError, CallbackPayload
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("callback", __name__)
@@ -32,7 +32,8 @@ def callback() -> tuple[Response, int]:
         return jsonify({"ok": status < 400, "outcome": outcome, **extra}), status
 
     body = request.get_data(cache=False)
-    if not verify(body, request.headers.get(SIGNATURE_HEADER), svc.settings.callback_secret):
+    signed = request.headers.get(SIGNATURE_HEADER)
+    if not signature.valid(body, signed, svc.settings.callback_secret):
         return answer(401, "bad-signature", error=f"missing or wrong {SIGNATURE_HEADER}")
     try:
         payload = CallbackPayload.from_json(body)
@@ -50,15 +51,16 @@ def callback() -> tuple[Response, int]:
     outcome = report.outcome_for(payload, link)
     check_name = svc.settings.check_run_name(run.job) if svc.settings.check_runs else None
     try:
-        github = svc.github.repo(run.repo)
-        done = report.apply(
-            outcome,
-            payload,
-            github,
-            check_name=check_name,
-            author=svc.github.own_login(),
-            link=link,
-        )
+        with deadline.within(svc.settings.delivery_budget):  # the sender waits for the answer
+            github = svc.github.repo(run.repo)
+            done = report.apply(
+                outcome,
+                payload,
+                github,
+                check_name=check_name,
+                author=svc.github.own_login(),
+                link=link,
+            )
     except GitHubError as exc:
         log.error("callback for %s (%s) failed: %s", payload.workflow_name, kind, exc)
         return answer(502, "upstream-error", error=str(exc)[:300])

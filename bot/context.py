@@ -1,12 +1,20 @@
-"""Everything a command handler needs, handed over in one object."""
+"""Everything a command handler needs, handed over in one object.
+
+Handlers decide on the request path and acknowledge after it: `reads` starts and shares the
+GitHub reads of the delivery, `followups` collects what is done once GitHub has its answer,
+and `reply` is one of those follow-ups.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from bot.events import CommentEvent
+from bot.followups import Followups
 from bot.github_api import RepoGitHub
 from bot.metrics import Metrics
+from bot.reads import Reads
 from bot.settings import BotSettings
 from workflows.argo import ArgoClient
 from workflows.config import PerfbotConfig, RepoConfig
@@ -21,6 +29,13 @@ class CommandContext:
     repo_config: RepoConfig
     settings: BotSettings
     metrics: Metrics
+    reads: Reads
+    followups: Followups
 
     def reply(self, text: str) -> None:
+        """Comment on the pull request, after the delivery is answered."""
+        self.followups.add("reply on the pull request", partial(self.post_reply, text))
+
+    def post_reply(self, text: str) -> None:
+        """Comment now (from a follow-up step that composes its text from what it did)."""
         self.github.comment(self.event.number, text)

@@ -31,6 +31,7 @@ class CommentEvent:
     sender: str
     sender_type: str
     installation_id: int | None
+    default_branch: str | None = None  # the repository's; most pull requests target it
 
     @property
     def from_bot(self) -> bool:
@@ -46,6 +47,7 @@ def comment_event(payload: dict[str, Any], delivery_id: str) -> CommentEvent:
     body = comment.get("body")
     if body is not None and not isinstance(body, str):
         raise PayloadError("comment.body: expected a string")
+    default_branch = repository.get("default_branch")
     installation = payload.get("installation")
     installation_id = None
     if isinstance(installation, dict):
@@ -63,6 +65,7 @@ def comment_event(payload: dict[str, Any], delivery_id: str) -> CommentEvent:
         sender=_field(sender, "login", str, "sender.login"),
         sender_type=str(sender.get("type") or ""),
         installation_id=installation_id,
+        default_branch=default_branch if isinstance(default_branch, str) else None,
     )
 
 

@@ -1,37 +1,53 @@
 """`bot.github_api` implemented with PyGithub, the only module that imports it.
 
 Two ways to authenticate: a GitHub App (JWT from `GITHUB_APP_ID` + private key, then one
-installation token per installation, refreshed by PyGithub) or a plain `GITHUB_TOKEN`. Every
-client is lazy (no request until a value is needed), writes are not throttled (PyGithub waits
-1 s between writes by default, which a webhook cannot afford) and retries are few and short:
-idempotent calls are retried on 5xx (`bot.retry`).
+installation token per installation, minted here and renewed before it expires) or a plain
+`GITHUB_TOKEN`. Every client is lazy (no request until a value is needed), writes are not
+throttled (PyGithub waits 1 s between writes by default, which a webhook cannot afford) and
+retries are few, short and bounded by the deadline of the work they serve (`bot.retry`,
+`bot.deadline`): idempotent calls are retried on 5xx, any call on a rate limit whose wait fits.
+PyGithub takes one whole-second timeout per client, so a call starts only while one whole
+attempt still fits in the deadline.
+
+One PyGithub client per thread: a PyGithub `Requester` is not safe to share between threads
+making requests at the same time (it parks the pending request's method and URL on a connection
+object all its threads use, so two concurrent calls can swap them: a POST sent to a GET's URL).
+The bot's threads (request handlers, concurrent reads, follow-ups) each get their own client,
+with the installation's token shared; the App's own client (the JWT one, which mints tokens) is
+used under a lock.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
 from github import Auth, Github, GithubException, GithubIntegration
 from github.Repository import Repository
 
+from bot import deadline
 from bot.github_api import CheckRun, GitHubError, PullRequest
-from bot.retry import bounded_retry
+from bot.retry import RATE_LIMIT_STATUSES, bounded_retry
 from bot.settings import BotSettings
 
 PER_PAGE = 100
 MAX_TAG_PAGES = 10  # `latest` without releases looks at the first 1000 tags at most
 USER_AGENT = "perfbot"
-GITHUB_RETRY_STATUSES = (500, 502, 503, 504)
+GITHUB_RETRY_STATUSES = (*sorted(RATE_LIMIT_STATUSES), 500, 502, 503, 504)
+THREAD_POOL_SIZE = 2  # connections of one thread's client: it makes one request at a time
+TOKEN_RENEWAL = timedelta(minutes=5)  # installation tokens last an hour; renew this early
 
 
 @contextmanager
-def _translated(what: str) -> Iterator[None]:
-    """PyGithub and transport failures become one GitHubError that names the call."""
+def _translated(what: str, timeout: float) -> Iterator[None]:
+    """PyGithub and transport failures become one GitHubError that names the call; a call
+    whose attempt might outlast the deadline is not started."""
+    if not deadline.fits(timeout):
+        raise GitHubError(f"no time left to ask GitHub for {what}")
     try:
         yield
     except GithubException as exc:
@@ -49,13 +65,17 @@ def _status(exc: GitHubError) -> int | None:
 class PyGithubRepo:
     """`RepoGitHub` for one repository."""
 
-    def __init__(self, repo: Repository, full_name: str) -> None:
+    def __init__(self, repo: Repository, full_name: str, timeout: float) -> None:
         self._repo = repo
         self.full_name = full_name
+        self._timeout = timeout
+
+    def _translated(self, what: str) -> AbstractContextManager[None]:
+        return _translated(what, self._timeout)
 
     def permission(self, login: str) -> str:
         try:
-            with _translated(f"the permission of {login}"):
+            with self._translated(f"the permission of {login}"):
                 return self._repo.get_collaborator_permission(login)
         except GitHubError as exc:
             if _status(exc) == 404:  # no such user
@@ -63,13 +83,13 @@ class PyGithubRepo:
             raise
 
     def pull_request(self, number: int) -> PullRequest:
-        with _translated(f"pull request #{number}"):
+        with self._translated(f"pull request #{number}"):
             pull = self._repo.get_pull(number)
             return PullRequest(number=number, head_sha=pull.head.sha, base_ref=pull.base.ref)
 
     def resolve_ref(self, ref: str) -> str | None:
         try:
-            with _translated(f"the ref {ref}"):
+            with self._translated(f"the ref {ref}"):
                 return self._repo.get_commit(ref).raw_data["sha"]
         except GitHubError as exc:
             if _status(exc) in (404, 422):  # GitHub says 422 "No commit found for SHA"
@@ -78,7 +98,7 @@ class PyGithubRepo:
 
     def latest_release_tag(self) -> str | None:
         try:
-            with _translated("the latest release"):
+            with self._translated("the latest release"):
                 return self._repo.get_latest_release().tag_name
         except GitHubError as exc:
             if _status(exc) == 404:
@@ -86,7 +106,7 @@ class PyGithubRepo:
             raise
 
     def tag_names(self) -> list[str]:
-        with _translated("the tags"):
+        with self._translated("the tags"):
             tags = self._repo.get_tags()
             names: list[str] = []
             for page in range(MAX_TAG_PAGES):
@@ -97,29 +117,29 @@ class PyGithubRepo:
             return names
 
     def react(self, number: int, comment_id: int, content: str) -> None:
-        with _translated(f"a reaction on comment {comment_id}"):
+        with self._translated(f"a reaction on comment {comment_id}"):
             self._repo.get_issue(number).get_comment(comment_id).create_reaction(content)
 
     def comment(self, number: int, body: str) -> None:
-        with _translated(f"a comment on #{number}"):
+        with self._translated(f"a comment on #{number}"):
             self._repo.get_issue(number).create_comment(body)
 
     def find_comment(self, number: int, marker: str, author: str) -> int | None:
-        with _translated(f"the comments of #{number}"):
+        with self._translated(f"the comments of #{number}"):
             for item in self._repo.get_issue(number).get_comments():
                 if item.user.login == author and marker in (item.body or ""):
                     return item.id
         return None
 
     def edit_comment(self, number: int, comment_id: int, body: str) -> None:
-        with _translated(f"editing comment {comment_id}"):
+        with self._translated(f"editing comment {comment_id}"):
             self._repo.get_issue(number).get_comment(comment_id).edit(body)
 
     def create_check_run(
         self, *, name: str, head_sha: str, details_url: str | None, external_id: str, summary: str
     ) -> int:
         extra: dict[str, Any] = {"details_url": details_url} if details_url else {}
-        with _translated(f"creating check run {name}"):
+        with self._translated(f"creating check run {name}"):
             run = self._repo.create_check_run(
                 name=name,
                 head_sha=head_sha,
@@ -132,7 +152,7 @@ class PyGithubRepo:
             return run.id
 
     def find_check_run(self, *, head_sha: str, name: str, external_id: str) -> CheckRun | None:
-        with _translated(f"the check runs of {head_sha[:12]}"):
+        with self._translated(f"the check runs of {head_sha[:12]}"):
             for run in self._repo.get_commit(head_sha).get_check_runs(check_name=name):
                 if run.external_id == external_id:
                     return CheckRun(id=run.id, status=run.status)
@@ -148,7 +168,7 @@ class PyGithubRepo:
         details_url: str | None,
     ) -> None:
         extra: dict[str, Any] = {"details_url": details_url} if details_url else {}
-        with _translated(f"completing check run {check_run_id}"):
+        with self._translated(f"completing check run {check_run_id}"):
             self._repo.get_check_run(check_run_id).edit(
                 status="completed",
                 conclusion=conclusion,
@@ -159,37 +179,43 @@ class PyGithubRepo:
 
 
 class PyGithubClient:
-    """`GitHub` over PyGithub; one lazily built client per App installation, kept for reuse."""
+    """`GitHub` over PyGithub: one client per thread and installation, tokens shared."""
 
     def __init__(self, settings: BotSettings) -> None:
         self._settings = settings
         self._common: dict[str, Any] = {
             "base_url": settings.github_api_url,
             "timeout": settings.github_timeout,
-            "retry": bounded_retry(settings.github_retries, settings, GITHUB_RETRY_STATUSES),
+            "retry": bounded_retry(
+                settings.github_retries,
+                settings,
+                GITHUB_RETRY_STATUSES,
+                reserve=settings.github_timeout,
+            ),
+            "pool_size": THREAD_POOL_SIZE,
             "per_page": PER_PAGE,
             "user_agent": USER_AGENT,
             "seconds_between_requests": None,
             "seconds_between_writes": None,
             "lazy": True,
         }
-        self._lock = threading.Lock()
-        self._by_installation: dict[int, Github] = {}
+        self._lock = threading.Lock()  # the App's client and the caches below
+        self._tokens: dict[int, tuple[str, datetime]] = {}  # installation -> token, expiry
         self._installation_of: dict[str, int] = {}
         self._login: str | None = settings.bot_login
+        self._local = threading.local()  # this thread's clients: {key: (token, Github)}
         self._integration: GithubIntegration | None = None
-        self._token_client: Github | None = None
         if settings.uses_app_auth:
             auth = Auth.AppAuth(int(settings.github_app_id or 0), settings.github_private_key or "")
             self._integration = GithubIntegration(auth=auth, **self._common)
-        else:
-            self._token_client = Github(
-                auth=Auth.Token(settings.github_token or ""), **self._common
-            )
 
     def repo(self, full_name: str, installation_id: int | None = None) -> PyGithubRepo:
-        client = self._client_for(full_name, installation_id)
-        return PyGithubRepo(client.get_repo(full_name), full_name)
+        if self._integration is None:
+            client = self._thread_client(0, self._settings.github_token or "")
+        else:
+            installation = self._installation(full_name, installation_id)
+            client = self._thread_client(installation, self._installation_token(installation))
+        return PyGithubRepo(client.get_repo(full_name), full_name, self._settings.github_timeout)
 
     def own_login(self) -> str:
         if self._login is None:
@@ -199,37 +225,49 @@ class PyGithubClient:
         return self._login
 
     def _ask_login(self) -> str:
-        with _translated("who this bot is"):
-            if self._integration is not None:
-                return f"{self._integration.get_app().slug}[bot]"
-            assert self._token_client is not None
-            return self._token_client.get_user().login
-
-    def _client_for(self, full_name: str, installation_id: int | None) -> Github:
+        timeout = self._settings.github_timeout
         if self._integration is None:
-            assert self._token_client is not None
-            return self._token_client
-        if installation_id is None:
-            installation_id = self._cached(
-                self._installation_of, full_name, lambda: self._lookup_installation(full_name)
-            )
-        integration = self._integration
-        return self._cached(
-            self._by_installation,
-            installation_id,
-            lambda: integration.get_github_for_installation(installation_id),
-        )
+            client = self._thread_client(0, self._settings.github_token or "")
+            with _translated("who this bot is", timeout):
+                return client.get_user().login
+        with self._lock, _translated("who this bot is", timeout):
+            return f"{self._integration.get_app().slug}[bot]"
 
-    def _lookup_installation(self, full_name: str) -> int:
-        owner, _, name = full_name.partition("/")
+    def _installation(self, full_name: str, installation_id: int | None) -> int:
+        if installation_id is not None:
+            return installation_id
         assert self._integration is not None
-        with _translated(f"the App installation on {full_name}"):
-            return self._integration.get_repo_installation(owner, name).id
+        with self._lock:
+            if full_name not in self._installation_of:
+                owner, _, name = full_name.partition("/")
+                what = f"the App installation on {full_name}"
+                with _translated(what, self._settings.github_timeout):
+                    found = self._integration.get_repo_installation(owner, name).id
+                self._installation_of[full_name] = found
+            return self._installation_of[full_name]
 
-    def _cached(self, cache: dict[Any, Any], key: Any, make: Callable[[], Any]) -> Any:
+    def _installation_token(self, installation: int) -> str:
+        """The installation's token, minted once for every thread, renewed before it expires."""
+        assert self._integration is not None
         with self._lock:
-            if key in cache:
-                return cache[key]
-        value = make()  # outside the lock: it may make a request
-        with self._lock:
-            return cache.setdefault(key, value)
+            cached = self._tokens.get(installation)
+            if cached is None or cached[1] - datetime.now(UTC) < TOKEN_RENEWAL:
+                what = f"a token for installation {installation}"
+                with _translated(what, self._settings.github_timeout):
+                    minted = self._integration.get_access_token(installation)
+                    expires = minted.expires_at or datetime.now(UTC) + TOKEN_RENEWAL
+                cached = self._tokens[installation] = (minted.token, _aware(expires))
+            return cached[0]
+
+    def _thread_client(self, key: int, token: str) -> Github:
+        clients: dict[int, tuple[str, Github]] = self._local.__dict__.setdefault("clients", {})
+        current = clients.get(key)
+        if current is None or current[0] != token:  # first use here, or a renewed token
+            if current is not None:
+                current[1].close()
+            current = clients[key] = (token, Github(auth=Auth.Token(token), **self._common))
+        return current[1]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -2,8 +2,14 @@
 
 Filters come first and cost nothing: only `created` comments (an edit must not start a second
 run), only on pull requests, never from a bot (this one included, or it could answer itself),
-only with a command line. Then the bot reacts, so the author sees it was heard, and checks the
-author's permission before any handler runs.
+only with a command line. Then the reaction is queued (it is posted after the answer, first of
+the delivery's follow-ups), the command's reads are started, and the author's permission is
+checked before the handler decides anything.
+
+When GitHub fails or the delivery runs out of time before a run was submitted, the bot says so
+on the pull request (a follow-up: if GitHub itself is what fails, that reply fails too and the
+log has it) and the error goes on to the webhook, which answers 502 so that the delivery shows
+as failed and can be redelivered.
 """
 
 from __future__ import annotations
@@ -12,8 +18,12 @@ import logging
 
 from bot.commands import find_command
 from bot.context import CommandContext
+from bot.deadline import OutOfTime
 from bot.events import CommentEvent
-from bot.github_api import RepoGitHub
+from bot.followups import Followups
+from bot.github_api import GitHubError, RepoGitHub
+from bot.markdown import inert
+from bot.reads import Reads
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -29,9 +39,13 @@ NOT_ALLOWED = (
     "perfbot's configuration) can start performance runs. A maintainer can start one for you "
     "by commenting the same command."
 )
+GAVE_UP = (
+    "I could not handle `{command}`: {reason}. Nothing was started; comment the command "
+    "again in a few minutes."
+)
 
 
-def handle(event: CommentEvent, services: Services) -> str:
+def handle(event: CommentEvent, services: Services, followups: Followups) -> str:
     """Returns the outcome of the delivery, for the response, the log and metrics."""
     if event.action != "created":
         return "ignored-action"
@@ -47,38 +61,45 @@ def handle(event: CommentEvent, services: Services) -> str:
 
     command = invocation.command
     github = services.github.repo(event.repo, event.installation_id)
-    github.react(event.number, event.comment_id, ACKNOWLEDGE_REACTION)
+    followups.add(
+        "react to the command",
+        lambda: github.react(event.number, event.comment_id, ACKNOWLEDGE_REACTION),
+    )
     repo_config = services.config.repo(event.repo)
     if repo_config is None:
-        github.comment(event.number, NOT_CONFIGURED)
-        outcome = "repo-not-configured"
-    elif command.needs_write and not may_start_runs(
-        github, event.author, repo_config.allowed_users
-    ):
-        github.comment(event.number, NOT_ALLOWED.format(login=event.author))
-        outcome = "not-allowed"
-    else:
-        ctx = CommandContext(
-            event=event,
-            github=github,
-            argo=services.argo,
-            config=services.config,
-            repo_config=repo_config,
-            settings=services.settings,
-            metrics=services.metrics,
+        followups.add(
+            "reply on the pull request", lambda: github.comment(event.number, NOT_CONFIGURED)
         )
-        outcome = command.handler(ctx, invocation.words)
-    services.metrics.commands.labels(command=command.name, outcome=outcome).inc()
-    log.info(
-        "delivery %s: %s on %s#%s by %s -> %s",
-        event.delivery_id,
-        command.name,
-        event.repo,
-        event.number,
-        event.author,
-        outcome,
+        return _counted(services, event, command.name, "repo-not-configured")
+
+    ctx = CommandContext(
+        event=event,
+        github=github,
+        argo=services.argo,
+        config=services.config,
+        repo_config=repo_config,
+        settings=services.settings,
+        metrics=services.metrics,
+        reads=Reads(services.read_pool),
+        followups=followups,
     )
-    return outcome
+    try:
+        if command.prefetch is not None:
+            command.prefetch(ctx, invocation.words)
+        if command.needs_write and not may_start_runs(
+            github, event.author, repo_config.allowed_users
+        ):
+            ctx.reply(NOT_ALLOWED.format(login=event.author))
+            outcome = "not-allowed"
+        else:
+            outcome = command.handler(ctx, invocation.words)
+    except (GitHubError, OutOfTime) as exc:
+        ctx.reply(GAVE_UP.format(command=command.name, reason=_reason(exc)))
+        _counted(services, event, command.name, "upstream-error")
+        raise
+    finally:
+        ctx.reads.cancel_pending()
+    return _counted(services, event, command.name, outcome)
 
 
 def may_start_runs(github: RepoGitHub, login: str, allowed_users: list[str]) -> bool:
@@ -87,3 +108,23 @@ def may_start_runs(github: RepoGitHub, login: str, allowed_users: list[str]) -> 
     if login.lower() in {user.lower() for user in allowed_users}:
         return True
     return github.permission(login) in WRITE_PERMISSIONS
+
+
+def _counted(services: Services, event: CommentEvent, command: str, outcome: str) -> str:
+    services.metrics.commands.labels(command=command, outcome=outcome).inc()
+    log.info(
+        "delivery %s: %s on %s#%s by %s -> %s",
+        event.delivery_id,
+        command,
+        event.repo,
+        event.number,
+        event.author,
+        outcome,
+    )
+    return outcome
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OutOfTime):
+        return "GitHub did not answer in time"
+    return inert(str(exc), 200)

@@ -50,6 +50,13 @@ class Metrics:
             ["kind", "outcome"],
             registry=self.registry,
         )
+        self.followups = Counter(
+            "perfbot_followups",
+            "Deliveries' acknowledgements done after the answer: done, failed (a step failed; "
+            "see the log) or dropped (the queue was full).",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.latency = Histogram(
             "perfbot_http_request_duration_seconds",
             "Time to answer an HTTP request, by endpoint and status code.",

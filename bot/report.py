@@ -20,7 +20,7 @@ from typing import Any
 
 from bot import sticky
 from bot.github_api import RepoGitHub
-from bot.markdown import inert
+from bot.markdown import defanged, inert
 from workflows.callback import CallbackPayload
 
 VERDICT_CONCLUSIONS = {
@@ -69,7 +69,7 @@ def outcome_for(payload: CallbackPayload, link: str | None) -> Outcome:
     shown = {
         "job": run.job,
         "head": run.head_sha[:12],
-        "base_ref": run.base_ref,
+        "base_ref": inert(run.base_ref, 200),
         "base": run.base_sha[:12],
         "link": f"[workflow `{payload.workflow_name}`]({link})"
         if link
@@ -77,12 +77,13 @@ def outcome_for(payload: CallbackPayload, link: str | None) -> Outcome:
     }
     if payload.kind == "result":
         verdict = (payload.verdict or "").strip().lower()
-        title = VERDICT_TITLES.get(verdict, f"Verdict: {payload.verdict or 'none'}")
-        body = RESULT_HEADER.format(title=title, **shown) + "\n" + (payload.report_markdown or "")
+        title = VERDICT_TITLES.get(verdict, f"Verdict: {inert(payload.verdict or 'none', 60)}")
+        report = defanged(payload.report_markdown or "")
+        body = RESULT_HEADER.format(title=title, **shown) + "\n" + report
         return Outcome(
             conclusion=VERDICT_CONCLUSIONS.get(verdict, "neutral"),
             title=title,
-            summary=_limit(payload.report_markdown or title),
+            summary=_limit(report or title),
             comment=_limit(body),
         )
     if payload.status == "Succeeded":

@@ -1,36 +1,53 @@
 """Starting and stopping runs: what `/run-perf`, `/rerun-perf` and `/perf-bot run` share.
 
-Order matters for the guarantees of the design:
-1. everything the comment asked is checked (arguments, options, ref) before anything changes;
-2. runs still going for this PR and job are stopped (one active run per PR and job), except
-   one named like ours, which is this very delivery submitted earlier;
+The request path holds only what decides a run and makes it durable, so GitHub has its answer
+after about two round trips:
+1. everything the comment asked is checked (arguments, options, ref syntax) without a call;
+2. the pull request and the base ref's commit are read while the author's permission is
+   checked (`prefetch`: reads only, nothing changes before the permission is known);
 3. the submission is named after the delivery, so a redelivery, or a second replica handling
-   the same delivery, meets "already exists" and stops there: no second run, no second reply;
-4. only then the check run and the reply, which carry the Argo UI link.
+   the same delivery, meets "already exists" and stops there: no second run, no second reply.
+   Once the Argo Server holds the run, the delivery is answered.
+Then, as follow-ups (`bot.followups`): the runs of the same job on this PR still going are
+stopped (one active run per PR and job), the check run is opened, and the reply with the Argo
+UI link and the names of the stopped runs is posted.
+
+Superseding after submitting must not let an older command stop a newer one submitted in the
+meantime, so every run is labelled with the id of the comment that started it (GitHub's ids
+grow with time) and only runs with a smaller id, or none, are stopped: of two commands racing
+on one PR and job, the run of the later comment survives.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from bot.arguments import parse_run_arguments
 from bot.context import CommandContext
-from bot.github_api import GitHubError
+from bot.github_api import GitHubError, PullRequest
 from bot.markdown import inert
 from bot.refs import ACCEPTED, RefError, resolve
 from workflows.argo import (
     ArgoClient,
     ArgoError,
+    ArgoUnreachable,
+    Submission,
     TemplateNotFound,
     WorkflowExists,
     WorkflowNotFound,
+    WorkflowSummary,
     workflow_name_for_delivery,
 )
 from workflows.config import JobConfig
-from workflows.labels import HEAD_SHA, run_labels
+from workflows.labels import JOB, PR, REPO, run_labels
 from workflows.pipeline.parameters import submit_parameters
 
 log = logging.getLogger(__name__)
+
+COMMENT = "perfbot/comment"  # label: the id of the comment that started the run
 
 BAD_ARGUMENTS = (
     "I could not start **{job}**: {reason}.\n\nUsage: `{usage}`. A ref is {accepted}.{options}"
@@ -46,6 +63,11 @@ ARGO_FAILED = (
     "I could not start **{job}**: the Argo Server did not accept the run ({reason}). "
     "Nothing is running; try again later or ask a maintainer to look at the bot's log."
 )
+ARGO_SILENT = (
+    "I could not start **{job}**: the Argo Server did not answer ({reason}). If it started the "
+    "run nonetheless, its report will appear here; otherwise comment the command again later "
+    "(a newer command stops an older run of the same job)."
+)
 STARTED = (
     "Started **{job}**: this PR's head `{head}` against `{base_ref}` (`{base}`){mode}.\n\n"
     "Follow it in Argo: {link}{superseded}"
@@ -57,10 +79,35 @@ CHECK_SUMMARY = "Comparing `{head}` with `{base_ref}` (`{base}`) in workflow `{n
 SUPERSEDE_MESSAGE = "superseded by a newer command on the pull request"
 
 
+@dataclass(frozen=True)
+class StartedRun:
+    job: str
+    submission: Submission
+    labels: dict[str, str]
+    pull: PullRequest
+    base_ref: str
+    base_sha: str
+    rebuild: bool
+    comment_id: int
+
+
+def prefetch(ctx: CommandContext, job: JobConfig, words: list[str]) -> None:
+    """Start reading what `start_run` will need, unless the comment is refused anyway."""
+    try:
+        arguments = parse_run_arguments(words)
+        job.parse_options(arguments.options)
+    except ValueError:
+        return
+    ctx.reads.start(ctx.github.pull_request, ctx.event.number)
+    guess = arguments.ref or ctx.event.default_branch  # a wrong guess costs one wasted read
+    if guess:
+        ctx.reads.start(resolve, ctx.github, guess)
+
+
 def start_run(
     ctx: CommandContext, job: JobConfig, words: list[str], *, usage: str, rebuild: bool
 ) -> str:
-    """Check, supersede, submit, acknowledge; returns the outcome for logs and metrics."""
+    """Check, submit, queue the acknowledgements; returns the outcome for logs and metrics."""
     event = ctx.event
     try:
         arguments = parse_run_arguments(words)
@@ -76,15 +123,16 @@ def start_run(
             )
         )
         return "bad-arguments"
-    pull = ctx.github.pull_request(event.number)
+    pull = ctx.reads.get(ctx.github.pull_request, event.number)
     try:
-        base_ref, base_sha = resolve(ctx.github, arguments.ref or pull.base_ref)
+        base_ref, base_sha = ctx.reads.get(resolve, ctx.github, arguments.ref or pull.base_ref)
     except RefError as exc:
         ctx.reply(BAD_REF.format(job=job.name, reason=exc, accepted=ACCEPTED))
         return "bad-ref"
 
     name = workflow_name_for_delivery(event.delivery_id)
     labels = run_labels(event.repo, event.number, job.name, pull.head_sha)
+    labels[COMMENT] = str(event.comment_id)
     parameters = submit_parameters(
         event.repo,
         job,
@@ -97,11 +145,10 @@ def start_run(
         options=options,
     )
     try:
-        same_job = {k: v for k, v in labels.items() if k != HEAD_SHA}
-        stopped = stop_runs(ctx.argo, same_job, keep=name, message=SUPERSEDE_MESSAGE)
         submission = ctx.argo.submit(job.template_name, parameters, name=name, labels=labels)
     except WorkflowExists:
         log.info("delivery %s was submitted before as %s; nothing to do", event.delivery_id, name)
+        ctx.followups.discard()  # the first handling acknowledged it
         ctx.metrics.submissions.labels(job=job.name, outcome="duplicate").inc()
         return "duplicate"
     except TemplateNotFound:
@@ -110,43 +157,70 @@ def start_run(
         return "template-missing"
     except ArgoError as exc:
         log.warning("submitting %s for %s#%s failed: %s", name, event.repo, event.number, exc)
-        ctx.reply(ARGO_FAILED.format(job=job.name, reason=_short(exc)))
+        text = ARGO_SILENT if isinstance(exc, ArgoUnreachable) else ARGO_FAILED
+        ctx.reply(text.format(job=job.name, reason=_short(exc)))
         ctx.metrics.submissions.labels(job=job.name, outcome="argo-error").inc()
         return "argo-error"
     ctx.metrics.submissions.labels(job=job.name, outcome="submitted").inc()
+    run = StartedRun(
+        job.name, submission, labels, pull, base_ref, base_sha, rebuild, event.comment_id
+    )
+    ctx.followups.add("acknowledge the run", partial(acknowledge, ctx, run))
+    return "submitted"
 
-    link = submission.ui_url
-    short = {"head": pull.head_sha[:12], "base_ref": base_ref, "base": base_sha[:12]}
+
+def acknowledge(ctx: CommandContext, run: StartedRun) -> None:
+    """After the answer: supersede, open the check run, reply. Only the reply may raise."""
+    try:
+        stopped = supersede(ctx.argo, run)
+    except ArgoError as exc:  # the older run goes on; the next command or a cancel stops it
+        log.warning("could not stop the runs %s supersedes: %s", run.submission.name, exc)
+        stopped = []
+    short = {"head": run.pull.head_sha[:12], "base_ref": run.base_ref, "base": run.base_sha[:12]}
+    link = run.submission.ui_url
     if ctx.settings.check_runs:
         try:
             ctx.github.create_check_run(
-                name=ctx.settings.check_run_name(job.name),
-                head_sha=pull.head_sha,
+                name=ctx.settings.check_run_name(run.job),
+                head_sha=run.pull.head_sha,
                 details_url=link,
-                external_id=submission.name,
-                summary=CHECK_SUMMARY.format(name=submission.name, **short),
+                external_id=run.submission.name,
+                summary=CHECK_SUMMARY.format(name=run.submission.name, **short),
             )
         except GitHubError as exc:  # the reply and the report matter more than the check
-            log.warning("no check run for %s: %s", submission.name, exc)
-    ctx.reply(
+            log.warning("no check run for %s: %s", run.submission.name, exc)
+    ctx.post_reply(
         STARTED.format(
-            job=job.name,
-            mode="" if rebuild else REUSE_MODE,
+            job=run.job,
+            mode="" if run.rebuild else REUSE_MODE,
             link=link or NO_LINK,
             superseded=_superseded(stopped),
             **short,
         )
     )
-    return "submitted"
+
+
+def supersede(argo: ArgoClient, run: StartedRun) -> list[str]:
+    """Stop this PR's runs of the job started by earlier comments; the names of those stopped."""
+    same_job = {key: run.labels[key] for key in (REPO, PR, JOB)}
+
+    def spare(workflow: WorkflowSummary) -> bool:
+        return workflow.name == run.submission.name or _comment_of(workflow) > run.comment_id
+
+    return stop_runs(argo, same_job, message=SUPERSEDE_MESSAGE, spare=spare)
 
 
 def stop_runs(
-    argo: ArgoClient, labels: dict[str, str], *, keep: str | None, message: str
+    argo: ArgoClient,
+    labels: dict[str, str],
+    *,
+    message: str,
+    spare: Callable[[WorkflowSummary], bool] | None = None,
 ) -> list[str]:
-    """Stop running workflows matching `labels`, except `keep`; the names of those stopped."""
+    """Stop running workflows matching `labels`, except those `spare` keeps; names stopped."""
     stopped = []
     for workflow in argo.list_workflows(labels, running_only=True):
-        if workflow.name == keep:
+        if spare is not None and spare(workflow):
             continue
         try:
             argo.stop(workflow.name, message)
@@ -154,6 +228,12 @@ def stop_runs(
             continue
         stopped.append(workflow.name)
     return stopped
+
+
+def _comment_of(workflow: WorkflowSummary) -> int:
+    """The id of the comment that started it; 0 for runs started otherwise (by hand)."""
+    value = workflow.labels.get(COMMENT, "")
+    return int(value) if value.isdigit() else 0
 
 
 def _superseded(names: list[str]) -> str:

@@ -1,11 +1,14 @@
-"""The clients and settings of one app, built once by `create_app` and shared by its views."""
+"""The clients, settings and thread pools of one app, built once by `create_app` and shared
+by its views."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from flask import current_app
 
+from bot.followups import FollowupPool
 from bot.github_api import GitHub
 from bot.metrics import Metrics
 from bot.settings import BotSettings
@@ -22,6 +25,14 @@ class Services:
     github: GitHub
     argo: ArgoClient
     metrics: Metrics
+    read_pool: ThreadPoolExecutor  # the concurrent reads of deliveries (`bot.reads`)
+    followups: FollowupPool  # what deliveries do after their answer (`bot.followups`)
+
+    def close(self, timeout: float) -> bool:
+        """Finish the queued follow-ups (up to `timeout` s) and stop the pools."""
+        drained = self.followups.close(timeout)
+        self.read_pool.shutdown(wait=False, cancel_futures=True)
+        return drained
 
 
 def services() -> Services:

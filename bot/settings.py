@@ -47,6 +47,12 @@ class BotSettings:
     argo_retries: int = 2
     retry_backoff: float = 0.2  # seconds; doubles per retry, capped by retry_backoff_max
     retry_backoff_max: float = 1.0
+    # Everything a delivery or a callback does before it is answered, retries included, fits in
+    # this budget (GitHub gives up after 10 s; gunicorn's timeout is 9 s).
+    delivery_budget: float = 8.0
+    read_threads: int = 32  # concurrent reads of the deliveries a worker is handling
+    followup_workers: int = 8  # threads acknowledging deliveries after their answer
+    followup_queue: int = 256  # deliveries whose acknowledgements may wait; more are dropped
     check_run_prefix: str = "perfbot"  # check runs are named <prefix>/<job>
 
     @property
@@ -129,7 +135,24 @@ class BotSettings:
             argo_retries=_number(env, "PERFBOT_ARGO_RETRIES", int, 2, minimum=0),
             retry_backoff=_number(env, "PERFBOT_RETRY_BACKOFF", float, 0.2, minimum=0.0),
             retry_backoff_max=_number(env, "PERFBOT_RETRY_BACKOFF_MAX", float, 1.0, minimum=0.0),
-        )
+            delivery_budget=_number(env, "PERFBOT_DELIVERY_BUDGET", float, 8.0, minimum=0.5),
+            read_threads=_number(env, "PERFBOT_READ_THREADS", int, 32, minimum=1),
+            followup_workers=_number(env, "PERFBOT_FOLLOWUP_WORKERS", int, 8, minimum=1),
+            followup_queue=_number(env, "PERFBOT_FOLLOWUP_QUEUE", int, 256, minimum=1),
+        ).checked()
+
+    def checked(self) -> BotSettings:
+        """One attempt of each call must fit in a delivery's budget, or no call could start."""
+        for name, timeout in (
+            ("PERFBOT_GITHUB_TIMEOUT", self.github_timeout),
+            ("PERFBOT_ARGO_TIMEOUT", self.argo_timeout),
+        ):
+            if timeout >= self.delivery_budget:
+                raise SettingsError(
+                    f"{name} ({timeout:g} s) must be below PERFBOT_DELIVERY_BUDGET "
+                    f"({self.delivery_budget:g} s)"
+                )
+        return self
 
 
 def _private_key(inline: str | None, path: str | None) -> str | None:

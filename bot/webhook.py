@@ -3,8 +3,12 @@
 The signature is checked over the raw bytes (parsing first would hand unauthenticated input
 to the JSON parser). Then, in order: a body that is not a JSON object is a 400 with the
 reason; `ping` is answered; events the bot does not handle are acknowledged with 200 so
-GitHub does not list them as failed; a command's outcome is the answer. A failing Argo Server
-is told on the PR by the command itself; when GitHub fails (so nothing can be told there) the
+GitHub does not list them as failed; a command's outcome is the answer.
+
+A delivery is handled within `PERFBOT_DELIVERY_BUDGET` (`bot.deadline`), retries included, and
+answered as soon as what it decided is durable; its acknowledgements are queued as follow-ups
+(`bot.followups`) when the answer is sent. A failing Argo Server is told on the PR by the
+command itself; when GitHub fails, or the budget runs out, before anything was started, the
 answer is 502, which GitHub shows as a failed delivery that a maintainer can redeliver safely
 (the run's name comes from the delivery id).
 """
@@ -18,12 +22,12 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import issue_comment
+from bot import deadline, issue_comment, signature
 from bot.events import PayloadError, comment_event
+from bot.followups import Followups
 from bot.github_api import GitHubError
 from bot.services import Services, services
 from workflows.argo import ArgoError
-from workflows.callback import verify
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)
@@ -34,12 +38,14 @@ DELIVERY_HEADER = "X-GitHub-Delivery"
 MAX_DELIVERY_ID = 100
 
 
-def _issue_comment(payload: dict[str, Any], delivery: str, svc: Services) -> str:
-    return issue_comment.handle(comment_event(payload, delivery), svc)
+def _issue_comment(
+    payload: dict[str, Any], delivery: str, svc: Services, followups: Followups
+) -> str:
+    return issue_comment.handle(comment_event(payload, delivery), svc, followups)
 
 
 # event -> handler; anything else is acknowledged and ignored
-EVENTS: dict[str, Callable[[dict[str, Any], str, Services], str]] = {
+EVENTS: dict[str, Callable[[dict[str, Any], str, Services, Followups], str]] = {
     "issue_comment": _issue_comment,
 }
 KNOWN_EVENTS = {"ping", *EVENTS}
@@ -56,7 +62,8 @@ def webhook() -> tuple[Response, int]:
         return jsonify({"ok": status < 400, "outcome": outcome, **extra}), status
 
     body = request.get_data(cache=False)
-    if not verify(body, request.headers.get(SIGNATURE_HEADER), svc.settings.webhook_secret):
+    signed = request.headers.get(SIGNATURE_HEADER)
+    if not signature.valid(body, signed, svc.settings.webhook_secret):
         return answer(401, "bad-signature", error=f"missing or wrong {SIGNATURE_HEADER}")
     try:
         payload = json.loads(body)
@@ -72,13 +79,17 @@ def webhook() -> tuple[Response, int]:
     delivery = request.headers.get(DELIVERY_HEADER, "").strip()
     if not delivery or len(delivery) > MAX_DELIVERY_ID:
         return answer(400, "bad-delivery", error=f"{DELIVERY_HEADER} is missing or too long")
+    followups = Followups(delivery)
     try:
-        outcome = handler(payload, delivery, svc)
+        with deadline.within(svc.settings.delivery_budget):
+            outcome = handler(payload, delivery, svc, followups)
     except PayloadError as exc:
         return answer(400, "bad-shape", error=f"unexpected payload: {exc}")
-    except (GitHubError, ArgoError) as exc:
+    except (GitHubError, ArgoError, deadline.OutOfTime) as exc:
         log.error("delivery %s (%s) failed: %s", delivery, event, exc)
         return answer(502, "upstream-error", error=str(exc)[:300])
+    finally:
+        svc.followups.submit(followups)
     return answer(200, outcome)
 
 

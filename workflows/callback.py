@@ -118,7 +118,11 @@ def verify(body: bytes, signature: str | None, secret: str | bytes) -> bool:
     """Constant-time check of a `sha256=<hex>` signature; False for a missing one."""
     if not signature or not secret:
         return False
-    return hmac.compare_digest(sign(body, secret), signature)
+    try:
+        given = signature.encode("ascii")
+    except UnicodeEncodeError:  # compare_digest refuses non-ASCII str: a forged header, not a 500
+        return False
+    return hmac.compare_digest(sign(body, secret).encode("ascii"), given)
 
 
 def send(

@@ -14,6 +14,7 @@ from bot.commands import (
     perf_bot_cancel,
     perf_bot_help,
     perf_bot_run,
+    perf_bot_status,
     perf_bot_unknown,
     rerun_perf,
     run_perf,
@@ -26,6 +27,7 @@ COMMANDS: tuple[Command, ...] = (
     rerun_perf.COMMAND,
     perf_bot_run.COMMAND,
     perf_bot_cancel.COMMAND,
+    perf_bot_status.COMMAND,
     perf_bot_help.COMMAND,
     perf_bot_unknown.COMMAND,
 )

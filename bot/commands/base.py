@@ -12,6 +12,9 @@ if TYPE_CHECKING:
 
 # A handler replies on the PR itself and returns a short outcome for logs and metrics.
 Handler = Callable[["CommandContext", list[str]], str]
+# Starts the reads the handler will need (`ctx.reads.start`) while the permission is checked;
+# it must not change anything: the author may turn out not to be allowed.
+Prefetch = Callable[["CommandContext", list[str]], None]
 
 
 @dataclass(frozen=True)
@@ -23,3 +26,4 @@ class Command:
     handler: Handler
     needs_write: bool = True  # only people who may start runs may use it
     listed: bool = True  # shown by `/perf-bot help`
+    prefetch: Prefetch | None = None

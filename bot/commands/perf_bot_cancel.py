@@ -23,9 +23,7 @@ def handle(ctx: CommandContext, words: list[str]) -> str:
     event = ctx.event
     this_pr = {REPO: repo_label(event.repo), PR: label_value(str(event.number))}
     try:
-        stopped = stop_runs(
-            ctx.argo, this_pr, keep=None, message=CANCEL_MESSAGE.format(login=event.author)
-        )
+        stopped = stop_runs(ctx.argo, this_pr, message=CANCEL_MESSAGE.format(login=event.author))
     except ArgoError as exc:
         ctx.reply(ARGO_FAILED.format(reason=exc))
         return "argo-error"

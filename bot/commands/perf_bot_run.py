@@ -7,13 +7,19 @@ import re
 from bot.commands.base import Command
 from bot.context import CommandContext
 from bot.markdown import inert
-from bot.runs import start_run
+from bot.runs import prefetch, start_run
 
 PATTERN = re.compile(r"^ {0,3}/perf-bot[ \t]+run(?:[ \t]+(?P<args>[^\n]*?))?[ \t]*$", re.MULTILINE)
 USAGE = "/perf-bot run <job> [<ref>] [key=value ...]"
 HELP = "run the named job from the configuration instead of the default one"
 MISSING_JOB = "Which job? Usage: `{usage}`. Jobs of this repository: {jobs}."
 UNKNOWN_JOB = "There is no job `{job}` for this repository. Jobs: {jobs}."
+
+
+def read_ahead(ctx: CommandContext, words: list[str]) -> None:
+    job = ctx.repo_config.job(words[0]) if words else None
+    if job is not None:
+        prefetch(ctx, job, words[1:])
 
 
 def handle(ctx: CommandContext, words: list[str]) -> str:
@@ -28,4 +34,11 @@ def handle(ctx: CommandContext, words: list[str]) -> str:
     return start_run(ctx, job, words[1:], usage=USAGE, rebuild=True)
 
 
-COMMAND = Command(name="/perf-bot run", pattern=PATTERN, usage=USAGE, help=HELP, handler=handle)
+COMMAND = Command(
+    name="/perf-bot run",
+    pattern=PATTERN,
+    usage=USAGE,
+    help=HELP,
+    handler=handle,
+    prefetch=read_ahead,
+)

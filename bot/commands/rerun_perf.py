@@ -6,7 +6,7 @@ import re
 
 from bot.commands.base import Command
 from bot.context import CommandContext
-from bot.runs import start_run
+from bot.runs import prefetch, start_run
 
 PATTERN = re.compile(r"^ {0,3}/rerun-perf(?:[ \t]+(?P<args>[^\n]*?))?[ \t]*$", re.MULTILINE)
 USAGE = "/rerun-perf [<ref>] [key=value ...]"
@@ -19,6 +19,12 @@ NOTHING_TO_REUSE = (
 )
 
 
+def read_ahead(ctx: CommandContext, words: list[str]) -> None:
+    job = ctx.repo_config.jobs[ctx.repo_config.default_job]
+    if job.can_reuse_builds:
+        prefetch(ctx, job, words)
+
+
 def handle(ctx: CommandContext, words: list[str]) -> str:
     job = ctx.repo_config.jobs[ctx.repo_config.default_job]
     if not job.can_reuse_builds:
@@ -27,4 +33,6 @@ def handle(ctx: CommandContext, words: list[str]) -> str:
     return start_run(ctx, job, words, usage=USAGE, rebuild=False)
 
 
-COMMAND = Command(name="/rerun-perf", pattern=PATTERN, usage=USAGE, help=HELP, handler=handle)
+COMMAND = Command(
+    name="/rerun-perf", pattern=PATTERN, usage=USAGE, help=HELP, handler=handle, prefetch=read_ahead
+)

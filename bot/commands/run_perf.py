@@ -6,7 +6,7 @@ import re
 
 from bot.commands.base import Command
 from bot.context import CommandContext
-from bot.runs import start_run
+from bot.runs import prefetch, start_run
 
 PATTERN = re.compile(r"^ {0,3}/run-perf(?:[ \t]+(?P<args>[^\n]*?))?[ \t]*$", re.MULTILINE)
 USAGE = "/run-perf [<ref>] [key=value ...]"
@@ -16,9 +16,15 @@ HELP = (
 )
 
 
+def read_ahead(ctx: CommandContext, words: list[str]) -> None:
+    prefetch(ctx, ctx.repo_config.jobs[ctx.repo_config.default_job], words)
+
+
 def handle(ctx: CommandContext, words: list[str]) -> str:
     job = ctx.repo_config.jobs[ctx.repo_config.default_job]
     return start_run(ctx, job, words, usage=USAGE, rebuild=True)
 
 
-COMMAND = Command(name="/run-perf", pattern=PATTERN, usage=USAGE, help=HELP, handler=handle)
+COMMAND = Command(
+    name="/run-perf", pattern=PATTERN, usage=USAGE, help=HELP, handler=handle, prefetch=read_ahead
+)

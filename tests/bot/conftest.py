@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bot.app import create_app
+from bot.app import create_app, shutdown
 from bot.github_api import PullRequest
 from bot.settings import BotSettings
 from tests.bot.constants import (
@@ -28,7 +28,7 @@ from tests.bot.constants import (
 )
 from tests.bot.fakes import FakeGitHub, FakeRepo
 from tests.bot.payloads import AUTHOR, REPO, delivery_headers, encode
-from tests.bot.stack import Stack, running_stack
+from tests.bot.stack import Stack, running_stack, settle
 from tests.standins.argo_server import ArgoStandIn
 from workflows.argo import ArgoClient
 from workflows.config import PerfbotConfig, load_config
@@ -93,8 +93,10 @@ def repo(fake_github: FakeGitHub) -> FakeRepo:
 @pytest.fixture
 def app(
     settings: BotSettings, fake_github: FakeGitHub, argo_client: ArgoClient, config: PerfbotConfig
-) -> Flask:
-    return create_app(settings, github=fake_github, argo=argo_client, config=config)
+) -> Iterator[Flask]:
+    flask_app = create_app(settings, github=fake_github, argo=argo_client, config=config)
+    yield flask_app
+    shutdown(flask_app, timeout=0)
 
 
 @pytest.fixture
@@ -103,8 +105,9 @@ def client(app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def post_webhook(client: FlaskClient) -> PostWebhook:
-    """Sign and post a payload as GitHub would; `delivery` fixes the X-GitHub-Delivery id."""
+def post_webhook(app: Flask, client: FlaskClient) -> PostWebhook:
+    """Sign and post a payload as GitHub would; `delivery` fixes the X-GitHub-Delivery id.
+    Returns once the delivery's follow-ups (reaction, replies) are done too."""
 
     def post(
         payload: Any,
@@ -114,7 +117,9 @@ def post_webhook(client: FlaskClient) -> PostWebhook:
     ) -> TestResponse:
         body = payload if isinstance(payload, bytes) else encode(payload)
         headers = delivery_headers(body, secret, event, delivery)
-        return client.post("/webhook", data=body, headers=headers)
+        response = client.post("/webhook", data=body, headers=headers)
+        settle(app)
+        return response
 
     return post
 

@@ -2,7 +2,8 @@
 
 `Stack` is what integration tests drive: post a signed PR comment or a signed callback to the
 Flask app, then read what the stand-ins received (GitHub calls by method, path and body; Argo
-bodies validated against swagger.json by the stand-in itself).
+bodies validated against swagger.json by the stand-in itself). The bot acknowledges a delivery
+after answering it, so `comment` waits for those follow-ups before it returns (`settle`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bot.app import create_app
+from bot.app import create_app, shutdown
+from bot.services import EXTENSION
 from bot.settings import BotSettings
 from tests.bot.constants import (
     ARGO_TOKEN,
@@ -80,21 +83,28 @@ def seed(repo: StandInRepo) -> None:
         )
 
 
+def settle(app: Flask, timeout: float = 15.0) -> None:
+    """Wait until the app's queued follow-ups (reactions, replies, stops) are done."""
+    assert app.extensions[EXTENSION].followups.wait_idle(timeout), "follow-ups still running"
+
+
 @dataclass
 class Stack:
     github: GitHubStandIn
     argo: ArgoStandIn
     client: FlaskClient
     shared_dir: Path
+    app: Flask
 
     @property
     def repo(self) -> StandInRepo:
         return self.github.repos[REPO]
 
     def comment(
-        self, body: str, *, login: str = AUTHOR, delivery: str | None = None
+        self, body: str, *, login: str = AUTHOR, delivery: str | None = None, wait: bool = True
     ) -> TestResponse:
-        """A PR comment by `login` (whose seeded comment id it uses), as GitHub delivers it."""
+        """A PR comment by `login` (whose seeded comment id it uses), as GitHub delivers it;
+        `wait=False` returns as soon as the bot answered, before its follow-ups are done."""
         payload = pr_comment(self.shared_dir, body, login=login)
         payload["comment"]["id"] = next(
             cid for cid, c in self.repo.comments.items() if c["login"] == login
@@ -103,7 +113,10 @@ class Stack:
         headers = delivery_headers(
             raw, WEBHOOK_SECRET, "issue_comment", delivery or str(uuid.uuid4())
         )
-        return self.client.post("/webhook", data=raw, headers=headers)
+        response = self.client.post("/webhook", data=raw, headers=headers)
+        if wait:
+            settle(self.app)
+        return response
 
     def callback(self, payload: CallbackPayload, *, secret: str = CALLBACK_SECRET) -> TestResponse:
         body = payload.to_json()
@@ -160,10 +173,10 @@ def exit_callback(
 
 
 def settings_for(
-    github: GitHubStandIn, argo: ArgoStandIn, config_path: Path, *, app: bool = True
+    github: GitHubStandIn, argo: ArgoStandIn, config_path: Path, *, app: bool = True, **changes
 ) -> BotSettings:
     private, _ = app_key()
-    return BotSettings(
+    settings = BotSettings(
         webhook_secret=WEBHOOK_SECRET,
         callback_secret=CALLBACK_SECRET,
         public_url=PUBLIC_URL,
@@ -180,18 +193,23 @@ def settings_for(
         argo_retries=1,
         retry_backoff=0.01,
     )
+    return replace(settings, **changes)
 
 
 def running_stack(
-    shared_dir: Path, config_path: Path, config: PerfbotConfig, *, app: bool = True
+    shared_dir: Path, config_path: Path, config: PerfbotConfig, *, app: bool = True, **changes
 ) -> Iterator[Stack]:
+    """`changes` are settings to change (timeouts, retries, budget for fault tests)."""
     _, public = app_key()
     with GitHubStandIn(app_id=APP_ID, app_public_key=public) as github:
         seed(github.repo(REPO, installation_id=INSTALLATION_ID))
         argo = ArgoStandIn(token=ARGO_TOKEN, templates=TEMPLATES).start()
+        flask_app = None
         try:
-            settings = settings_for(github, argo, config_path, app=app)
+            settings = settings_for(github, argo, config_path, app=app, **changes)
             flask_app = create_app(settings, config=config)
-            yield Stack(github, argo, flask_app.test_client(), shared_dir)
+            yield Stack(github, argo, flask_app.test_client(), shared_dir, flask_app)
         finally:
+            if flask_app is not None:
+                shutdown(flask_app, timeout=0)
             threading.Thread(target=argo.stop, daemon=True).start()

@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -113,6 +113,14 @@ def wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
     pytest.fail("gunicorn did not become healthy in time")
 
 
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("the condition did not become true in time")
+        time.sleep(0.02)
+
+
 def post(url: str, payload: dict, event: str) -> requests.Response:
     body = encode(payload)
     return requests.post(
@@ -131,7 +139,8 @@ def test_under_gunicorn_a_signed_ping_and_a_command_are_served(served, shared_di
 
     assert (ping.status_code, ping.json()["outcome"]) == (200, "pong")
     assert (command.status_code, command.json()["outcome"]) == (200, "submitted")
-    assert len(argo.workflows) == 1
+    assert len(argo.workflows) == 1  # held by Argo before the answer
+    wait_for(lambda: len(github.writes()) >= 3)  # acknowledged after it
     assert [r.path for r in github.writes()] == [
         f"/repos/{REPO}/issues/comments/492700400/reactions",
         f"/repos/{REPO}/check-runs",

@@ -45,6 +45,15 @@ def test_the_minimal_environment_gives_documented_defaults() -> None:
         ({**MINIMAL, "PERFBOT_GITHUB_TIMEOUT": "2.5"}, "PERFBOT_GITHUB_TIMEOUT must be an integer"),
         ({**MINIMAL, "PERFBOT_ARGO_RETRIES": "-1"}, "must be at least 0"),
         (
+            {**MINIMAL, "PERFBOT_DELIVERY_BUDGET": "3"},
+            "PERFBOT_GITHUB_TIMEOUT (4 s) must be below PERFBOT_DELIVERY_BUDGET (3 s)",
+        ),
+        (
+            {**MINIMAL, "PERFBOT_DELIVERY_BUDGET": "9", "PERFBOT_ARGO_TIMEOUT": "9.5"},
+            "PERFBOT_ARGO_TIMEOUT (9.5 s) must be below PERFBOT_DELIVERY_BUDGET (9 s)",
+        ),
+        ({**MINIMAL, "PERFBOT_FOLLOWUP_QUEUE": "0"}, "must be at least 1"),
+        (
             {**MINIMAL, "GITHUB_APP_ID": "1", "GITHUB_APP_PRIVATE_KEY_PATH": "/nonexistent/key"},
             "cannot read /nonexistent/key",
         ),
@@ -86,6 +95,22 @@ def test_timeouts_and_retries_are_configurable() -> None:
     )
     assert (settings.github_timeout, settings.github_retries) == (2, 0)
     assert (settings.argo_timeout, settings.retry_backoff) == (1.5, 0.0)
+
+
+def test_the_delivery_budget_and_the_pools_are_configurable() -> None:
+    defaults = BotSettings.from_env(MINIMAL)
+    assert (defaults.delivery_budget, defaults.followup_workers) == (8.0, 8)
+    settings = BotSettings.from_env(
+        {
+            **MINIMAL,
+            "PERFBOT_DELIVERY_BUDGET": "6.5",
+            "PERFBOT_READ_THREADS": "4",
+            "PERFBOT_FOLLOWUP_WORKERS": "2",
+            "PERFBOT_FOLLOWUP_QUEUE": "10",
+        }
+    )
+    assert (settings.delivery_budget, settings.read_threads) == (6.5, 4)
+    assert (settings.followup_workers, settings.followup_queue) == (2, 10)
 
 
 def test_perfbot_serve_refuses_to_start_without_the_secret_in_one_line(

@@ -65,6 +65,13 @@ class _Fault:
     status: int | None = None
     message: str = ""
     delay: float = 0.0
+    method: str | None = None  # only requests with this method
+    path: str | None = None  # only requests whose path ends with this
+
+    def applies(self, request: RecordedRequest) -> bool:
+        return (self.method is None or request.method == self.method) and (
+            self.path is None or request.path.endswith(self.path)
+        )
 
 
 @dataclass
@@ -205,14 +212,35 @@ class ArgoStandIn:
         with self._lock:
             return copy.deepcopy(self._state.workflows)
 
-    def fail_next(self, status: int, message: str = "injected failure", *, times: int = 1) -> None:
+    def fail_next(
+        self,
+        status: int,
+        message: str = "injected failure",
+        *,
+        times: int = 1,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        """The next `times` requests (with `method`, and a path ending in `path`, if given)
+        answer `status`, after being recorded."""
         with self._lock:
-            self._state.faults.extend(_Fault(status, message) for _ in range(times))
+            self._state.faults.extend(
+                _Fault(status, message, method=method, path=path) for _ in range(times)
+            )
 
-    def hang_next(self, seconds: float, *, times: int = 1) -> None:
+    def hang_next(
+        self,
+        seconds: float,
+        *,
+        times: int = 1,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
         """Delay the next requests (longer than a client's timeout reads as a hang)."""
         with self._lock:
-            self._state.faults.extend(_Fault(delay=seconds) for _ in range(times))
+            self._state.faults.extend(
+                _Fault(delay=seconds, method=method, path=path) for _ in range(times)
+            )
 
     def add_workflow(self, name: str, labels: dict[str, str], phase: str = "Running") -> None:
         """A workflow that exists already (e.g. a run a new command should supersede)."""
@@ -228,7 +256,7 @@ class ArgoStandIn:
     def handle(self, request: RecordedRequest) -> tuple[int, dict[str, Any]]:
         with self._lock:
             self._state.requests.append(request)
-            fault = self._state.faults.pop(0) if self._state.faults else None
+            fault = self._take_fault(request)
         delay = self.latency + (fault.delay if fault else 0.0)
         if delay:
             self._closing.wait(delay)
@@ -238,6 +266,12 @@ class ArgoStandIn:
         if self.token is not None and request.headers.get("authorization") != expected:
             return _error(401, "token not valid. see https://argo-workflows.readthedocs.io/")
         return self._route(request)
+
+    def _take_fault(self, request: RecordedRequest) -> _Fault | None:
+        for index, fault in enumerate(self._state.faults):
+            if fault.applies(request):
+                return self._state.faults.pop(index)
+        return None
 
     def _route(self, request: RecordedRequest) -> tuple[int, dict[str, Any]]:
         parts = [unquote(p) for p in request.path.strip("/").split("/")]

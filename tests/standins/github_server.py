@@ -13,18 +13,26 @@ refuses to follow URLs to another host). Only what the bot uses is served:
   for its own installation's repositories.
 
 Every request is recorded (method, path below `/api/v3`, query, JSON body) so tests can check
-exactly what the bot asked for. `latency` and `fail_next` are there to simulate a slow or
-failing GitHub.
+exactly what the bot asked for. `latency`, `fail_next` (any status, with headers such as a
+rate limit's) and `hang_next` are there to simulate a slow, failing or stuck GitHub.
+
+Run alone, for a benchmark in another process: `python -m tests.standins.github_server
+--seed state.json [--latency 0.05] [--app-id N --app-public-key key.pem]` prints its API URL;
+`state.json` maps repository names to `StandInRepo` fields.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import itertools
+import json
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -42,6 +50,15 @@ LEGACY_PERMISSION = {  # GitHub's `permission` field predates the maintain and t
     "read": "read",
     "none": "none",
 }
+
+
+@dataclass(frozen=True)
+class _Fault:
+    status: int | None  # None: answer normally, after `delay`
+    path: str | None  # only requests whose path contains this
+    delay: float = 0.0
+    message: str = "injected failure"
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -119,7 +136,7 @@ class GitHubStandIn:
         self.repos: dict[str, StandInRepo] = {}
         self.requests: list[Recorded] = []
         self.installation_tokens: dict[str, int] = {}
-        self._failures: list[tuple[int, str | None]] = []
+        self._faults: list[_Fault] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1000)
         self._server = make_server(
@@ -156,11 +173,25 @@ class GitHubStandIn:
                 self.repos[full_name] = StandInRepo(full_name, **kwargs)
             return self.repos[full_name]
 
-    def fail_next(self, status: int, count: int = 1, *, path: str | None = None) -> None:
+    def fail_next(
+        self,
+        status: int,
+        count: int = 1,
+        *,
+        path: str | None = None,
+        message: str = "injected failure",
+        headers: dict[str, str] | None = None,
+    ) -> None:
         """The next `count` requests (whose path contains `path`, if given) get `status`,
-        after being recorded."""
+        with `headers` (a rate limit's, say), after being recorded."""
+        fault = _Fault(status, path, message=message, headers=tuple((headers or {}).items()))
         with self._lock:
-            self._failures.extend([(status, path)] * count)
+            self._faults.extend([fault] * count)
+
+    def hang_next(self, seconds: float, count: int = 1, *, path: str | None = None) -> None:
+        """The next `count` requests (whose path contains `path`) answer after `seconds`."""
+        with self._lock:
+            self._faults.extend([_Fault(None, path, delay=seconds)] * count)
 
     def calls(self, method: str | None = None, path: str | None = None) -> list[Recorded]:
         with self._lock:
@@ -177,8 +208,32 @@ class GitHubStandIn:
 
     # -- the HTTP application --------------------------------------------------------------
 
+    def summary(self) -> dict[str, Any]:
+        """Counts a benchmark in another process reads (`GET /_standin/summary`)."""
+        with self._lock:
+            return {
+                "requests": len(self.requests),
+                "writes": sum(
+                    1 for r in self.requests if r.method != "GET" and r.path.startswith("/repos/")
+                ),
+                "repos": {
+                    name: {
+                        "comments_by_bot": sum(
+                            1 for c in repo.comments.values() if c["type"] == "Bot"
+                        ),
+                        "commented_issues": sorted(
+                            {c["issue"] for c in repo.comments.values() if c["type"] == "Bot"}
+                        ),
+                        "check_runs": len(repo.check_runs),
+                        "reactions": len(repo.reactions),
+                    }
+                    for name, repo in self.repos.items()
+                },
+            }
+
     def _build_app(self) -> Flask:
         app = Flask("github-standin")
+        app.add_url_rule("/_standin/summary", "summary", lambda: jsonify(self.summary()))
         rules: list[tuple[str, str, Any]] = [
             ("GET", "/user", self._get_user),
             ("GET", "/app", self._get_app),
@@ -214,11 +269,14 @@ class GitHubStandIn:
             body = request.get_json(silent=True) if request.data else None
             with self._lock:
                 self.requests.append(Recorded(request.method, path, dict(request.args), body))
-                failure = self._take_failure(path)
-            if self.latency:
-                time.sleep(self.latency)
-            if failure is not None:
-                return _error(failure, "injected failure")
+                fault = self._take_fault(path)
+            delay = self.latency + (fault.delay if fault else 0.0)
+            if delay:
+                time.sleep(delay)
+            if fault is not None and fault.status is not None:
+                response, status = _error(fault.status, fault.message)
+                response.headers.update(dict(fault.headers))
+                return response, status
             denied = self._authorize(path, kwargs)
             if denied is not None:
                 return denied
@@ -227,11 +285,10 @@ class GitHubStandIn:
 
         return handle
 
-    def _take_failure(self, path: str) -> int | None:
-        for index, (status, wanted) in enumerate(self._failures):
-            if wanted is None or wanted in path:
-                del self._failures[index]
-                return status
+    def _take_fault(self, path: str) -> _Fault | None:
+        for index, fault in enumerate(self._faults):
+            if fault.path is None or fault.path in path:
+                return self._faults.pop(index)
         return None
 
     def _authorize(self, path: str, kwargs: dict[str, Any]) -> Response | None:
@@ -518,3 +575,46 @@ def _error(status: int, message: str) -> tuple[Response, int]:
     return jsonify(
         {"message": message, "documentation_url": "https://docs.github.com/rest"}
     ), status
+
+
+def seeded(standin: GitHubStandIn, state: dict[str, dict[str, Any]]) -> GitHubStandIn:
+    """Repositories from JSON: `{"owner/name": {"installation_id": 1, "branches": {...},
+    "tags": {...}, "releases": [...], "roles": {...}, "pulls": {"1": {"head_sha": ...,
+    "base_ref": ...}}, "comments": {"10": {"issue": 1, "body": ..., "login": ...}}}}`."""
+    for full_name, fields in state.items():
+        fields = dict(fields)
+        repo = standin.repo(full_name, installation_id=int(fields.pop("installation_id", 1)))
+        for number, pull in fields.pop("pulls", {}).items():
+            repo.add_pull(int(number), **pull)
+        for comment_id, comment in fields.pop("comments", {}).items():
+            issue, body, login = int(comment["issue"]), comment["body"], comment["login"]
+            repo.add_comment(issue, body, login=login, comment_id=int(comment_id))
+        repo.releases.extend(fields.pop("releases", []))
+        for name, mapping in fields.items():  # branches, tags, roles
+            getattr(repo, name).update(mapping)
+    return standin
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=Path, required=True, help="JSON state (see `seeded`)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    parser.add_argument("--token", default=DEFAULT_TOKEN)
+    parser.add_argument("--app-id", type=int)
+    parser.add_argument("--app-public-key", type=Path, help="PEM file of the App's public key")
+    args = parser.parse_args()
+    standin = GitHubStandIn(
+        token=args.token,
+        app_id=args.app_id,
+        app_public_key=args.app_public_key.read_text() if args.app_public_key else None,
+        latency=args.latency,
+    )
+    seeded(standin, json.loads(args.seed.read_text()))
+    with standin:
+        print(standin.api_url, flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

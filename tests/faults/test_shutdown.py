@@ -1,0 +1,72 @@
+"""A gunicorn worker that is told to stop first posts the acknowledgements it still holds."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.bot.constants import ARGO_TOKEN, TEMPLATES
+from tests.bot.payloads import INSTALLATION_ID, REPO, pr_comment
+from tests.bot.stack import APP_ID, app_key, seed
+from tests.bot.test_gunicorn import base_env, gunicorn, post, wait_until_healthy
+from tests.standins.argo_server import ArgoStandIn
+from tests.standins.github_server import GitHubStandIn
+
+pytestmark = pytest.mark.slow
+CONFIG = Path(__file__).resolve().parents[1] / "bot" / "perfbot.test.yaml"
+
+
+@pytest.fixture
+def served(
+    tmp_path: Path, project_root: Path
+) -> Iterator[tuple[str, GitHubStandIn, subprocess.Popen[str]]]:
+    private, public = app_key()
+    key_file = tmp_path / "app.pem"
+    key_file.write_text(private)
+    (tmp_path / "metrics").mkdir()
+    with (
+        GitHubStandIn(app_id=APP_ID, app_public_key=public) as github,
+        ArgoStandIn(token=ARGO_TOKEN, templates=TEMPLATES) as argo,
+    ):
+        seed(github.repo(REPO, installation_id=INSTALLATION_ID))
+        env = {
+            **base_env(tmp_path, CONFIG),
+            "WEB_CONCURRENCY": "1",
+            "GITHUB_API_URL": github.api_url,
+            "GITHUB_APP_ID": str(APP_ID),
+            "GITHUB_APP_PRIVATE_KEY_PATH": str(key_file),
+            "ARGO_SERVER": argo.url,
+            "ARGO_TOKEN": ARGO_TOKEN,
+            "ARGO_NAMESPACE": argo.namespace,
+        }
+        process = gunicorn(project_root, env)
+        try:
+            wait_until_healthy(f"http://127.0.0.1:{env['PORT']}", process)
+            yield f"http://127.0.0.1:{env['PORT']}", github, process
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+
+
+def test_a_stopping_worker_finishes_its_queued_acknowledgements(served, shared_dir: Path) -> None:
+    url, github, process = served
+    github.latency = 0.3  # the acknowledgements take about a second after the answer
+
+    answer = post(url, pr_comment(shared_dir, "/run-perf main"), "issue_comment")
+    process.send_signal(signal.SIGTERM)
+    stopped_at = time.monotonic()
+    process.wait(timeout=15)
+
+    assert answer.json()["outcome"] == "submitted"
+    assert [r.path for r in github.writes()] == [
+        f"/repos/{REPO}/issues/comments/492700400/reactions",
+        f"/repos/{REPO}/check-runs",
+        f"/repos/{REPO}/issues/1/comments",
+    ]
+    assert time.monotonic() - stopped_at < 10  # within gunicorn's graceful timeout

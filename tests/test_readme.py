@@ -1,0 +1,38 @@
+"""The README is the newcomer's entry point: its commands and links must stay true."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def readme(project_root: Path) -> str:
+    return (project_root / "README.md").read_text()
+
+
+def test_ci_runs_the_readmes_test_command(project_root: Path, readme: str) -> None:
+    assert "make test" in readme
+    assert re.search(r"^VENV=.*exec make test$", (project_root / ".ci/run").read_text(), re.M)
+
+
+def test_the_makefile_has_both_readme_targets(project_root: Path, readme: str) -> None:
+    makefile = (project_root / "Makefile").read_text()
+    for target in ("demo", "test"):
+        assert f"make {target}" in readme
+        assert re.search(rf"^{target}:", makefile, re.M), target
+
+
+def test_every_relative_link_in_the_readme_exists(project_root: Path, readme: str) -> None:
+    links = re.findall(r"\]\(([^)#]+)\)", readme)
+    assert links
+    missing = [link for link in links if not (project_root / link).exists()]
+    assert missing == []
+
+
+def test_every_example_file_the_readme_names_exists(project_root: Path, readme: str) -> None:
+    paths = set(re.findall(r"\b(examples/[\w./-]+\.json)\b", readme))
+    assert paths
+    assert [p for p in paths if not (project_root / p).is_file()] == []
