@@ -195,6 +195,34 @@ class ReadinessConfig(_Model):
     _braces = field_validator("http_path", "exec")(lambda cls, v: _no_template_braces(v))
 
 
+class ResourcesConfig(_Model):
+    """CPU and memory for a measured container, set as requests AND limits.
+
+    Equal requests and limits give the container Kubernetes' Guaranteed QoS class: pinned to
+    its share, never throttled below it nor evicted first. Without them a benchmark or the
+    service it measures runs best-effort, and its neighbours become part of the measurement.
+    """
+
+    cpu: str
+    memory: str
+
+    @field_validator("cpu", mode="before")
+    @classmethod
+    def _cpu(cls, value: Any) -> str:
+        text = str(value)
+        if not re.fullmatch(r"[0-9]+m|[0-9]+(\.[0-9]+)?", text):
+            raise ValueError(f"expected a CPU quantity such as 2, 1.5 or 500m, got {text!r}")
+        return text
+
+    @field_validator("memory", mode="before")
+    @classmethod
+    def _memory(cls, value: Any) -> str:
+        text = str(value)
+        if not re.fullmatch(r"[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?", text):
+            raise ValueError(f"expected a memory quantity such as 512Mi or 4Gi, got {text!r}")
+        return text
+
+
 class DeployConfig(_Model):
     image: str | None = None  # default: the built image, or the builder image for commands
     command: Command | None = None  # default: the image's entrypoint
@@ -204,6 +232,7 @@ class DeployConfig(_Model):
     port: int = Field(ge=1, le=65535)
     readiness: ReadinessConfig = Field(default_factory=ReadinessConfig)
     retries: int = Field(default=2, ge=0, le=10)
+    resources: ResourcesConfig | None = None
 
     _braces = field_validator("command", "args", "local_command", "image")(
         lambda cls, v: _no_template_braces(v)
@@ -225,6 +254,7 @@ class BenchmarkConfig(_Model):
     # whose checkout the benchmark runs in; default: head with a deploy, none without (a
     # command-line benchmark runs in each side's build on the workspace)
     source: Literal["head", "base", "none"] | None = None
+    resources: ResourcesConfig | None = None
 
     _braces = field_validator("command", "image")(lambda cls, v: _no_template_braces(v))
 

@@ -125,6 +125,13 @@ ERRORS = [
         "repos.acme/db.jobs.sql.build.env: PERFBOT_X: PERFBOT_* variables are set by perfbot",
     ),
     (
+        one_job(
+            "        build: {command: [make], builder_image: gcc}\n"
+            "        benchmark: {image: b, command: [x], resources: {cpu: lots, memory: 1Gi}}\n"
+        ),
+        "repos.acme/db.jobs.sql.benchmark.resources.cpu: expected a CPU quantity such as 2",
+    ),
+    (
         one_job(GOOD_JOB + "        options: {rounds: {type: int, mn: 1}}\n"),
         "repos.acme/db.jobs.sql.options.rounds.mn: unknown key",
     ),

@@ -198,3 +198,14 @@ def test_options_reach_the_benchmark_as_environment_variables(example_templates)
     benchmark = templates_by_name(example_templates[SQL])["benchmark"]
     assert env_of(benchmark)["PERFBOT_DATASET"] == "{{workflow.parameters.dataset}}"
     assert env_of(benchmark)["PERFBOT_ROUNDS"] == "{{workflow.parameters.rounds}}"
+
+
+@pytest.mark.parametrize("step", ["deploy", "benchmark"])
+def test_measured_containers_get_equal_requests_and_limits(example_templates, step):
+    resources = templates_by_name(example_templates[SQL])[step]["container"]["resources"]
+    assert resources["requests"] == resources["limits"]
+    assert set(resources["requests"]) == {"cpu", "memory"}
+
+
+def test_without_resources_in_the_config_a_step_asks_for_none(example_templates):
+    assert "resources" not in templates_by_name(example_templates[RG])["benchmark"]["container"]

@@ -65,4 +65,5 @@ def benchmark_template(job: JobConfig, clone_url: str) -> Container:
         active_deadline_seconds=bench.timeout,
         node_selector=common.node_selector(job.placement),
         tolerations=common.tolerations(job.placement),
+        resources=common.resources(bench.resources),
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from hera.workflows import Env, RetryStrategy
+from hera.workflows import Env, Resources, RetryStrategy
 from hera.workflows.models import Backoff, Toleration, VolumeMount
 
-from workflows.config import PlacementConfig
+from workflows.config import PlacementConfig, ResourcesConfig
 from workflows.pipeline import paths
 
 
@@ -42,3 +42,15 @@ def node_selector(placement: PlacementConfig) -> dict[str, str] | None:
 
 def workspace_mount() -> VolumeMount:
     return VolumeMount(name=paths.WORKSPACE_VOLUME, mount_path=paths.WORKSPACE)
+
+
+def resources(config: ResourcesConfig | None) -> Resources | None:
+    """Requests equal to limits (Guaranteed QoS) for the containers whose speed is measured."""
+    if config is None:
+        return None
+    return Resources(
+        cpu_request=config.cpu,
+        cpu_limit=config.cpu,
+        memory_request=config.memory,
+        memory_limit=config.memory,
+    )

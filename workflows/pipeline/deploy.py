@@ -83,6 +83,7 @@ def deploy_template(job: JobConfig) -> Container:
         retry_strategy=common.retry(deploy.retries),
         node_selector=common.node_selector(job.placement),
         tolerations=common.tolerations(job.placement),
+        resources=common.resources(deploy.resources),
         annotations=annotations,
     )
 
