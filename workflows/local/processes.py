@@ -93,13 +93,32 @@ def _tee(popen: subprocess.Popen[bytes], log_path: Path, kept: bytearray) -> Non
 
 
 def group_alive(pgid: int) -> bool:
+    """Whether any process of the group still runs; zombies do not count.
+
+    A killed grandchild is reparented to PID 1 and stays a zombie until PID 1 reaps it, which
+    in a container may be never; `killpg(pgid, 0)` still sees it. On Linux we read /proc
+    instead, so a dead-but-unreaped process is not mistaken for a leftover.
+    """
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return True
+    return any(_running_in_group(stat, pgid) for stat in proc.glob("[0-9]*/stat"))
+
+
+def _running_in_group(stat: Path, pgid: int) -> bool:
+    try:
+        text = stat.read_text()
+    except OSError:  # the process ended while we looked
+        return False
+    # "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses
+    fields = text[text.rfind(")") + 2 :].split()
+    return len(fields) > 2 and int(fields[2]) == pgid and fields[0] not in ("Z", "X")
 
 
 def stop(process: LocalProcess, grace: float = GRACE_SECONDS) -> None:
@@ -138,6 +157,9 @@ def _wait_group_gone(pgid: int, timeout: float) -> None:
         time.sleep(0.02)
     if group_alive(pgid):
         _signal_group(pgid, signal.SIGKILL)
+        deadline = time.monotonic() + 1.0  # SIGKILL is delivered asynchronously
+        while group_alive(pgid) and time.monotonic() < deadline:
+            time.sleep(0.02)
 
 
 class ProcessTable:
