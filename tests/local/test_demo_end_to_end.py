@@ -19,7 +19,7 @@ from workflows.cli import main
 from workflows.local.demo import make_repository
 
 pytestmark = pytest.mark.slow
-ROUNDS = "6"
+ROUNDS = "8"  # one sample per round and side: 8 rounds give the rank test room
 BATCH = "10"  # requests per sample (the demo's own is 100): a tenth of the demo's benchmark
 
 
