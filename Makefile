@@ -16,7 +16,8 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 -q -m "not exclusive"
+	$(PY) -m pytest -q -m exclusive
 
 # Regenerate the committed WorkflowTemplates (the golden files) after changing the builders or
 # examples/perfbot.yaml. CI never does this; tests/pipeline fails on drift instead.
