@@ -62,8 +62,8 @@ def test_items_are_formatted_as_argo_does(item: object, expected: dict[str, str]
 @pytest.fixture
 def path_map(tmp_path: Path) -> PathMap:
     paths = PathMap()
-    paths.add("/work", tmp_path / "vol")
-    paths.add("/work/src", tmp_path / "src")
+    paths.add("/data", tmp_path / "vol")
+    paths.add("/data/src", tmp_path / "src")
     paths.add("/results/base", tmp_path / "out")
     return paths
 
@@ -71,16 +71,16 @@ def path_map(tmp_path: Path) -> PathMap:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("/work", "{vol}"),
-        ("/work/build/x", "{vol}/build/x"),
-        ("/work/src/main.py", "{src}/main.py"),  # longest prefix wins
+        ("/data", "{vol}"),
+        ("/data/build/x", "{vol}/build/x"),
+        ("/data/src/main.py", "{src}/main.py"),  # longest prefix wins
         ("--out=/results/base/r1.json", "--out={out}/r1.json"),
-        ("cd /work && ls /work/src", "cd {vol} && ls {src}"),
-        ('"/work/a"', '"{vol}/a"'),
-        ("/workspace", "/workspace"),  # not at a path boundary
-        ("a/work", "a/work"),
-        ("$HOME/work", "$HOME/work"),
-        ("${DIR}/work", "${{DIR}}/work"),
+        ("cd /data && ls /data/src", "cd {vol} && ls {src}"),
+        ('"/data/a"', '"{vol}/a"'),
+        ("/database", "/database"),  # not at a path boundary
+        ("a/data", "a/data"),
+        ("$HOME/data", "$HOME/data"),
+        ("${DIR}/data", "${{DIR}}/data"),
         ("/results/baseline", "/results/baseline"),
     ],
 )
@@ -94,7 +94,7 @@ def test_container_paths_are_rewritten_at_path_boundaries(
 def test_a_container_path_resolves_to_its_local_directory(
     path_map: PathMap, tmp_path: Path
 ) -> None:
-    assert path_map.local("/work/src/a/b") == tmp_path / "src" / "a" / "b"
+    assert path_map.local("/data/src/a/b") == tmp_path / "src" / "a" / "b"
     assert path_map.local("/elsewhere") is None
 
 

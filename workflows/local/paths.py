@@ -5,8 +5,8 @@ In Argo a step sees its volumes and artifacts at fixed container paths (`/worksp
 of the run, and every occurrence of the container path in argv items, env values and
 `workingDir` is rewritten to it. The rule:
 
-- a prefix matches only at a path boundary: `/work` rewrites `/work` and `/work/x`, but not
-  `/workspace` or `a/work`;
+- a prefix matches only at a path boundary: `/data` rewrites `/data` and `/data/x`, but not
+  `/database` or `a/data`;
 - the longest matching prefix wins, so an artifact at `/workspace/src` inside the `/workspace`
   volume lands in the artifact's own directory, as Argo's artifact mount shadows the volume;
 - text inside a fixed `sh -c` script is rewritten the same way (it is still argv).
@@ -51,6 +51,6 @@ class PathMap:
 
     def _pattern(self) -> re.Pattern[str]:
         alternatives = "|".join(re.escape(prefix) for prefix in self._ordered())
-        # Not preceded by a path character (so `a/work` and `x/work` stay), and followed by the
+        # Not preceded by a path character (so `a/data` and `x/data` stay), and followed by the
         # end, a slash or a character that cannot continue a file name.
         return re.compile(r"(?<![\w./~}$)-])(" + alternatives + r")(?=$|/|[^\w.-])")
