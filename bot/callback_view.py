@@ -13,10 +13,10 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import deadline, report, signature
+from bot import deadline, report
 from bot.github_api import GitHubError
 from bot.services import services
-from workflows.callback import SIGNATURE_HEADER, CallbackError, CallbackPayload
+from workflows.callback import SIGNATURE_HEADER, CallbackError, CallbackPayload, verify
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("callback", __name__)
@@ -33,7 +33,7 @@ def callback() -> tuple[Response, int]:
 
     body = request.get_data(cache=False)
     signed = request.headers.get(SIGNATURE_HEADER)
-    if not signature.valid(body, signed, svc.settings.callback_secret):
+    if not verify(body, signed, svc.settings.callback_secret):
         return answer(401, "bad-signature", error=f"missing or wrong {SIGNATURE_HEADER}")
     try:
         payload = CallbackPayload.from_json(body)

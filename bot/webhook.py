@@ -22,12 +22,13 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import deadline, issue_comment, signature
+from bot import deadline, issue_comment
 from bot.events import PayloadError, comment_event
 from bot.followups import Followups
 from bot.github_api import GitHubError
 from bot.services import Services, services
 from workflows.argo import ArgoError
+from workflows.callback import verify
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)
@@ -63,7 +64,7 @@ def webhook() -> tuple[Response, int]:
 
     body = request.get_data(cache=False)
     signed = request.headers.get(SIGNATURE_HEADER)
-    if not signature.valid(body, signed, svc.settings.webhook_secret):
+    if not verify(body, signed, svc.settings.webhook_secret):
         return answer(401, "bad-signature", error=f"missing or wrong {SIGNATURE_HEADER}")
     try:
         payload = json.loads(body)
