@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -63,10 +64,11 @@ def base_env(tmp_path: Path, config_path: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def served(
-    tmp_path: Path, project_root: Path, config_path: Path
-) -> Iterator[tuple[str, GitHubStandIn, ArgoStandIn]]:
+@contextlib.contextmanager
+def app_against_stand_ins(
+    tmp_path: Path, config_path: Path
+) -> Iterator[tuple[dict[str, str], GitHubStandIn, ArgoStandIn]]:
+    """Stand-in GitHub (as an App) and Argo servers, and the environment gunicorn needs for them."""
     private, public = app_key()
     key_file = tmp_path / "app.pem"
     key_file.write_text(private)
@@ -85,6 +87,14 @@ def served(
             "ARGO_TOKEN": ARGO_TOKEN,
             "ARGO_NAMESPACE": argo.namespace,
         }
+        yield env, github, argo
+
+
+@pytest.fixture
+def served(
+    tmp_path: Path, project_root: Path, config_path: Path
+) -> Iterator[tuple[str, GitHubStandIn, ArgoStandIn]]:
+    with app_against_stand_ins(tmp_path, config_path) as (env, github, argo):
         process = gunicorn(project_root, env)
         url = f"http://127.0.0.1:{env['PORT']}"
         try:

@@ -10,11 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot.constants import ARGO_TOKEN, TEMPLATES
-from tests.bot.payloads import INSTALLATION_ID, REPO, pr_comment
-from tests.bot.stack import APP_ID, app_key, seed
-from tests.bot.test_gunicorn import base_env, gunicorn, post, wait_until_healthy
-from tests.standins.argo_server import ArgoStandIn
+from tests.bot.payloads import REPO, pr_comment
+from tests.bot.test_gunicorn import app_against_stand_ins, gunicorn, post, wait_until_healthy
 from tests.standins.github_server import GitHubStandIn
 
 pytestmark = pytest.mark.slow
@@ -25,26 +22,8 @@ CONFIG = Path(__file__).resolve().parents[1] / "bot" / "perfbot.test.yaml"
 def served(
     tmp_path: Path, project_root: Path
 ) -> Iterator[tuple[str, GitHubStandIn, subprocess.Popen[str]]]:
-    private, public = app_key()
-    key_file = tmp_path / "app.pem"
-    key_file.write_text(private)
-    (tmp_path / "metrics").mkdir()
-    with (
-        GitHubStandIn(app_id=APP_ID, app_public_key=public) as github,
-        ArgoStandIn(token=ARGO_TOKEN, templates=TEMPLATES) as argo,
-    ):
-        seed(github.repo(REPO, installation_id=INSTALLATION_ID))
-        env = {
-            **base_env(tmp_path, CONFIG),
-            "WEB_CONCURRENCY": "1",
-            "GITHUB_API_URL": github.api_url,
-            "GITHUB_APP_ID": str(APP_ID),
-            "GITHUB_APP_PRIVATE_KEY_PATH": str(key_file),
-            "ARGO_SERVER": argo.url,
-            "ARGO_TOKEN": ARGO_TOKEN,
-            "ARGO_NAMESPACE": argo.namespace,
-        }
-        process = gunicorn(project_root, env)
+    with app_against_stand_ins(tmp_path, CONFIG) as (env, github, _argo):
+        process = gunicorn(project_root, {**env, "WEB_CONCURRENCY": "1"})
         try:
             wait_until_healthy(f"http://127.0.0.1:{env['PORT']}", process)
             yield f"http://127.0.0.1:{env['PORT']}", github, process
