@@ -5,10 +5,14 @@ PY := $(VENV)/bin/python
 
 .PHONY: demo test render bench
 
-$(VENV)/.installed: pyproject.toml
+# The runtime dependencies are installed at the versions of the image's lock (its hashes
+# stripped: pip refuses hashes beside an editable install), so the tests meet the same versions
+# whatever the package index serves that day.
+$(VENV)/.installed: pyproject.toml deploy/image/requirements.lock
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	sed -n 's/^\([A-Za-z0-9._-]*==[^ ]*\).*/\1/p' deploy/image/requirements.lock > $(VENV)/constraints.txt
+	$(PY) -m pip install --quiet --constraint $(VENV)/constraints.txt -e ".[test]"
 	touch $@
 
 demo: $(VENV)/.installed

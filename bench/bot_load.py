@@ -52,7 +52,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from workflows.callback import sign
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT.parent / "shared" / "github" / "issue_comment.created.with-installation.json"
+EXAMPLE = ROOT / "tests" / "contracts" / "github" / "issue_comment.created.with-installation.json"
 CONFIG = ROOT / "tests" / "bot" / "perfbot.test.yaml"  # serves Codertocat/Hello-World, job api
 REPO = "Codertocat/Hello-World"
 AUTHOR = "Codertocat"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+CONTRACTS = ROOT / "tests" / "contracts"
 
 
 @pytest.fixture(scope="session")
@@ -16,8 +16,7 @@ def project_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """Argo's schema and OpenAPI spec, GitHub's payload examples: read here, never copied."""
-    if not SHARED.is_dir():
-        pytest.fail(f"the published specs are expected beside the checkout, in {SHARED}")
-    return SHARED
+def contracts_dir() -> Path:
+    """Argo's schema and OpenAPI spec, GitHub's payload examples: copies kept in the project
+    (tests/contracts/README.md names their sources), so a fresh clone needs nothing beside it."""
+    return CONTRACTS

@@ -125,12 +125,12 @@ def post_webhook(app: Flask, client: FlaskClient) -> PostWebhook:
 
 
 @pytest.fixture
-def stack(shared_dir: Path, config_path: Path, config: PerfbotConfig) -> Iterator[Stack]:
+def stack(contracts_dir: Path, config_path: Path, config: PerfbotConfig) -> Iterator[Stack]:
     """The bot as a GitHub App, talking HTTP to stand-in GitHub and Argo servers."""
-    yield from running_stack(shared_dir, config_path, config)
+    yield from running_stack(contracts_dir, config_path, config)
 
 
 @pytest.fixture
-def token_stack(shared_dir: Path, config_path: Path, config: PerfbotConfig) -> Iterator[Stack]:
+def token_stack(contracts_dir: Path, config_path: Path, config: PerfbotConfig) -> Iterator[Stack]:
     """The same with a plain GITHUB_TOKEN instead of App credentials."""
-    yield from running_stack(shared_dir, config_path, config, app=False)
+    yield from running_stack(contracts_dir, config_path, config, app=False)

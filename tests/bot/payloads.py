@@ -1,4 +1,4 @@
-"""GitHub's published webhook payloads (`../shared/github/`), as the bot receives them.
+"""GitHub's published webhook payloads (`tests/contracts/github/`), as the bot receives them.
 
 None of the published `issue_comment` examples is on a pull request. GitHub marks a comment on
 a pull request by a `pull_request` object inside `issue`, so `pr_comment` takes a copy of
@@ -31,12 +31,12 @@ def _published(directory: str, name: str) -> dict[str, Any]:
     return json.loads((Path(directory) / name).read_text(encoding="utf-8"))
 
 
-def published(shared_dir: Path, name: str) -> dict[str, Any]:
-    return copy.deepcopy(_published(str(shared_dir / "github"), name))
+def published(contracts_dir: Path, name: str) -> dict[str, Any]:
+    return copy.deepcopy(_published(str(contracts_dir / "github"), name))
 
 
 def pr_comment(
-    shared_dir: Path,
+    contracts_dir: Path,
     body: str,
     *,
     action: str = "created",
@@ -44,7 +44,7 @@ def pr_comment(
     user_type: str | None = None,
     on_pull_request: bool = True,
 ) -> dict[str, Any]:
-    payload = published(shared_dir, EDITED if action == "edited" else CREATED)
+    payload = published(contracts_dir, EDITED if action == "edited" else CREATED)
     payload["action"] = action
     issue = payload["issue"]
     if on_pull_request:

@@ -93,7 +93,7 @@ class Stack:
     github: GitHubStandIn
     argo: ArgoStandIn
     client: FlaskClient
-    shared_dir: Path
+    contracts_dir: Path
     app: Flask
 
     @property
@@ -105,7 +105,7 @@ class Stack:
     ) -> TestResponse:
         """A PR comment by `login` (whose seeded comment id it uses), as GitHub delivers it;
         `wait=False` returns as soon as the bot answered, before its follow-ups are done."""
-        payload = pr_comment(self.shared_dir, body, login=login)
+        payload = pr_comment(self.contracts_dir, body, login=login)
         payload["comment"]["id"] = next(
             cid for cid, c in self.repo.comments.items() if c["login"] == login
         )
@@ -197,7 +197,7 @@ def settings_for(
 
 
 def running_stack(
-    shared_dir: Path, config_path: Path, config: PerfbotConfig, *, app: bool = True, **changes
+    contracts_dir: Path, config_path: Path, config: PerfbotConfig, *, app: bool = True, **changes
 ) -> Iterator[Stack]:
     """`changes` are settings to change (timeouts, retries, budget for fault tests)."""
     _, public = app_key()
@@ -208,7 +208,7 @@ def running_stack(
         try:
             settings = settings_for(github, argo, config_path, app=app, **changes)
             flask_app = create_app(settings, config=config)
-            yield Stack(github, argo, flask_app.test_client(), shared_dir, flask_app)
+            yield Stack(github, argo, flask_app.test_client(), contracts_dir, flask_app)
         finally:
             if flask_app is not None:
                 shutdown(flask_app, timeout=0)

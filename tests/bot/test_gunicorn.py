@@ -141,11 +141,11 @@ def post(url: str, payload: dict, event: str) -> requests.Response:
     )
 
 
-def test_under_gunicorn_a_signed_ping_and_a_command_are_served(served, shared_dir: Path) -> None:
+def test_under_gunicorn_a_signed_ping_and_a_command_are_served(served, contracts_dir: Path) -> None:
     url, github, argo = served
 
-    ping = post(url, published(shared_dir, "ping.json"), "ping")
-    command = post(url, pr_comment(shared_dir, "/run-perf main"), "issue_comment")
+    ping = post(url, published(contracts_dir, "ping.json"), "ping")
+    command = post(url, pr_comment(contracts_dir, "/run-perf main"), "issue_comment")
 
     assert (ping.status_code, ping.json()["outcome"]) == (200, "pong")
     assert (command.status_code, command.json()["outcome"]) == (200, "submitted")

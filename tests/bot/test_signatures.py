@@ -13,9 +13,9 @@ from tests.bot.payloads import delivery_headers, encode, published
 from workflows.callback import sign, verify
 
 
-def documented_vector(shared_dir: Path) -> tuple[str, bytes, str]:
-    """The secret, body and signature quoted in ../shared/github/README.md."""
-    readme = (shared_dir / "github" / "README.md").read_text(encoding="utf-8")
+def documented_vector(contracts_dir: Path) -> tuple[str, bytes, str]:
+    """The secret, body and signature quoted in tests/contracts/github/README.md."""
+    readme = (contracts_dir / "github" / "README.md").read_text(encoding="utf-8")
     secret = re.search(r"secret `([^`]+)`", readme)
     body = re.search(r"body\s+`([^`]+)`", readme)
     signature = re.search(r"`(sha256=[0-9a-f]{64})`", readme)
@@ -25,19 +25,19 @@ def documented_vector(shared_dir: Path) -> tuple[str, bytes, str]:
     return secret[1], body[1].encode(), signature[1]
 
 
-def test_signing_reproduces_githubs_documented_vector(shared_dir: Path) -> None:
-    secret, body, signature = documented_vector(shared_dir)
+def test_signing_reproduces_githubs_documented_vector(contracts_dir: Path) -> None:
+    secret, body, signature = documented_vector(contracts_dir)
     assert sign(body, secret) == signature
     assert verify(body, signature, secret)
 
 
-def test_the_documented_signature_does_not_verify_another_body(shared_dir: Path) -> None:
-    secret, body, signature = documented_vector(shared_dir)
+def test_the_documented_signature_does_not_verify_another_body(contracts_dir: Path) -> None:
+    secret, body, signature = documented_vector(contracts_dir)
     assert not verify(body + b" ", signature, secret)
 
 
-def test_a_signed_ping_is_answered(post_webhook: PostWebhook, shared_dir: Path) -> None:
-    response = post_webhook(published(shared_dir, "ping.json"), event="ping")
+def test_a_signed_ping_is_answered(post_webhook: PostWebhook, contracts_dir: Path) -> None:
+    response = post_webhook(published(contracts_dir, "ping.json"), event="ping")
     assert response.status_code == 200
     assert response.json["outcome"] == "pong"
 
@@ -54,9 +54,9 @@ def test_a_signed_ping_is_answered(post_webhook: PostWebhook, shared_dir: Path) 
     ],
 )
 def test_a_delivery_without_a_valid_signature_is_refused_with_401(
-    client, shared_dir: Path, case: str, headers_for
+    client, contracts_dir: Path, case: str, headers_for
 ) -> None:
-    body = encode(published(shared_dir, "ping.json"))
+    body = encode(published(contracts_dir, "ping.json"))
     headers = {**delivery_headers(body, WEBHOOK_SECRET, "ping"), "X-Hub-Signature-256": ""}
     headers.update(headers_for(body))
     headers = {k: v for k, v in headers.items() if v != "" or case == "empty signature"}

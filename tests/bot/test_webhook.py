@@ -49,9 +49,9 @@ def test_a_signed_body_that_is_not_a_json_object_is_a_400_with_the_reason(
     ],
 )
 def test_a_comment_payload_of_the_wrong_shape_is_a_400_naming_the_field(
-    post_webhook: PostWebhook, shared_dir: Path, mutate, field: str
+    post_webhook: PostWebhook, contracts_dir: Path, mutate, field: str
 ) -> None:
-    payload = pr_comment(shared_dir, "/run-perf")
+    payload = pr_comment(contracts_dir, "/run-perf")
     mutate(payload)
     response = post_webhook(payload)
     assert response.status_code == 400
@@ -77,10 +77,10 @@ def test_a_body_over_25_mb_is_refused_with_413(client) -> None:
     ],
 )
 def test_events_the_bot_does_not_act_on_are_acknowledged(
-    post_webhook: PostWebhook, shared_dir: Path, repo: FakeRepo, name_and_event
+    post_webhook: PostWebhook, contracts_dir: Path, repo: FakeRepo, name_and_event
 ) -> None:
     name, event = name_and_event
-    response = post_webhook(published(shared_dir, name), event=event)
+    response = post_webhook(published(contracts_dir, name), event=event)
     assert response.status_code == 200
     assert response.json["outcome"] in ("ignored", "pong")
     assert repo.calls == []
@@ -102,13 +102,13 @@ def test_events_the_bot_does_not_act_on_are_acknowledged(
 )
 def test_comments_that_must_not_trigger_do_nothing(
     post_webhook: PostWebhook,
-    shared_dir: Path,
+    contracts_dir: Path,
     repo: FakeRepo,
     argo: ArgoStandIn,
     payload_for,
     outcome: str,
 ) -> None:
-    response = post_webhook(payload_for(shared_dir))
+    response = post_webhook(payload_for(contracts_dir))
     assert response.status_code == 200
     assert response.json["outcome"] == outcome
     assert repo.calls == []
@@ -116,16 +116,16 @@ def test_comments_that_must_not_trigger_do_nothing(
 
 
 def test_a_command_from_the_bots_own_token_user_does_nothing(
-    post_webhook: PostWebhook, shared_dir: Path, fake_github, repo: FakeRepo
+    post_webhook: PostWebhook, contracts_dir: Path, fake_github, repo: FakeRepo
 ) -> None:
     fake_github.login = "release-robot"  # a plain-token bot comments as a `User`
-    response = post_webhook(pr_comment(shared_dir, "/run-perf", login="Release-Robot"))
+    response = post_webhook(pr_comment(contracts_dir, "/run-perf", login="Release-Robot"))
     assert response.json["outcome"] == "from-bot"
     assert repo.calls == []
 
 
-def test_a_command_without_a_delivery_id_is_a_400(client, shared_dir: Path) -> None:
-    body = json.dumps(pr_comment(shared_dir, "/run-perf")).encode()
+def test_a_command_without_a_delivery_id_is_a_400(client, contracts_dir: Path) -> None:
+    body = json.dumps(pr_comment(contracts_dir, "/run-perf")).encode()
     headers = delivery_headers(body, WEBHOOK_SECRET, "issue_comment")
     del headers["X-GitHub-Delivery"]
     response = client.post("/webhook", data=body, headers=headers)
@@ -134,9 +134,9 @@ def test_a_command_without_a_delivery_id_is_a_400(client, shared_dir: Path) -> N
 
 
 def test_an_unauthorized_author_gets_a_polite_reply_and_nothing_runs(
-    post_webhook: PostWebhook, shared_dir: Path, repo: FakeRepo, argo: ArgoStandIn
+    post_webhook: PostWebhook, contracts_dir: Path, repo: FakeRepo, argo: ArgoStandIn
 ) -> None:
-    response = post_webhook(pr_comment(shared_dir, "/run-perf main", login="reader"))
+    response = post_webhook(pr_comment(contracts_dir, "/run-perf main", login="reader"))
     assert response.json["outcome"] == "not-allowed"
     methods = [m for m, _ in repo.calls]
     # reads the run would need may have started alongside the permission check; no more
@@ -151,33 +151,34 @@ def test_an_unauthorized_author_gets_a_polite_reply_and_nothing_runs(
 
 
 def test_a_user_listed_in_the_config_may_start_runs_without_write_access(
-    post_webhook: PostWebhook, shared_dir: Path, repo: FakeRepo, argo: ArgoStandIn
+    post_webhook: PostWebhook, contracts_dir: Path, repo: FakeRepo, argo: ArgoStandIn
 ) -> None:
-    response = post_webhook(pr_comment(shared_dir, "/run-perf main", login="Friendly-Contributor"))
+    comment = pr_comment(contracts_dir, "/run-perf main", login="Friendly-Contributor")
+    response = post_webhook(comment)
     assert response.json["outcome"] == "submitted"
     assert ("permission", {"login": "Friendly-Contributor"}) not in repo.calls
 
 
 def test_the_reaction_comes_first_on_the_commented_comment(
-    post_webhook: PostWebhook, shared_dir: Path, repo: FakeRepo
+    post_webhook: PostWebhook, contracts_dir: Path, repo: FakeRepo
 ) -> None:
-    post_webhook(pr_comment(shared_dir, "/perf-bot help"))
+    post_webhook(pr_comment(contracts_dir, "/perf-bot help"))
     assert repo.calls[0] == ("react", {"number": 1, "comment_id": COMMENT_ID, "content": "eyes"})
 
 
 def test_anyone_may_ask_for_help(
-    post_webhook: PostWebhook, shared_dir: Path, repo: FakeRepo
+    post_webhook: PostWebhook, contracts_dir: Path, repo: FakeRepo
 ) -> None:
-    response = post_webhook(pr_comment(shared_dir, "/perf-bot help", login="reader"))
+    response = post_webhook(pr_comment(contracts_dir, "/perf-bot help", login="reader"))
     assert response.json["outcome"] == "help"
     assert "permission" not in [m for m, _ in repo.calls]
 
 
 def test_a_github_failure_while_handling_a_command_is_a_502(
-    post_webhook: PostWebhook, shared_dir: Path, repo: FakeRepo
+    post_webhook: PostWebhook, contracts_dir: Path, repo: FakeRepo
 ) -> None:
     repo.fail_with = "GitHub answered 500 to the permission of Codertocat: boom"
-    response = post_webhook(pr_comment(shared_dir, "/run-perf main", login=AUTHOR))
+    response = post_webhook(pr_comment(contracts_dir, "/run-perf main", login=AUTHOR))
     assert response.status_code == 502
     assert response.json["outcome"] == "upstream-error"
     assert "Traceback" not in response.get_data(as_text=True)
@@ -189,10 +190,10 @@ def test_healthz_answers_ok(client) -> None:
 
 
 def test_metrics_count_deliveries_commands_and_latency(
-    post_webhook: PostWebhook, shared_dir: Path, client
+    post_webhook: PostWebhook, contracts_dir: Path, client
 ) -> None:
-    post_webhook(published(shared_dir, "ping.json"), event="ping")
-    post_webhook(pr_comment(shared_dir, "/run-perf main"))
+    post_webhook(published(contracts_dir, "ping.json"), event="ping")
+    post_webhook(pr_comment(contracts_dir, "/run-perf main"))
     client.post("/webhook", data=b"{}", headers={"X-GitHub-Event": "push"})
     text = client.get("/metrics").get_data(as_text=True)
     assert 'perfbot_webhook_deliveries_total{event="ping",outcome="pong"} 1.0' in text

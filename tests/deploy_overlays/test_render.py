@@ -85,8 +85,8 @@ def test_only_known_custom_resources_reach_the_cluster(objects):
 
 
 @pytest.fixture(scope="session")
-def argo_validator(shared_dir: Path) -> jsonschema.protocols.Validator:
-    schema = json.loads((shared_dir / "argo" / "schema.json").read_text())
+def argo_validator(contracts_dir: Path) -> jsonschema.protocols.Validator:
+    schema = json.loads((contracts_dir / "argo" / "schema.json").read_text())
     definition = "#/definitions/io.argoproj.workflow.v1alpha1.WorkflowTemplate"
     return jsonschema.Draft202012Validator({"$ref": definition, **schema})
 

@@ -50,8 +50,8 @@ def config() -> PerfbotConfig:
 
 
 @pytest.fixture
-def stack(shared_dir: Path, config: PerfbotConfig) -> Iterator[Stack]:
-    yield from running_stack(shared_dir, CONFIG, config, **FAULT_SETTINGS)
+def stack(contracts_dir: Path, config: PerfbotConfig) -> Iterator[Stack]:
+    yield from running_stack(contracts_dir, CONFIG, config, **FAULT_SETTINGS)
 
 
 @pytest.fixture

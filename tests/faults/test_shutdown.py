@@ -33,11 +33,13 @@ def served(
             process.wait()
 
 
-def test_a_stopping_worker_finishes_its_queued_acknowledgements(served, shared_dir: Path) -> None:
+def test_a_stopping_worker_finishes_its_queued_acknowledgements(
+    served, contracts_dir: Path
+) -> None:
     url, github, process = served
     github.latency = 0.3  # the acknowledgements take about a second after the answer
 
-    answer = post(url, pr_comment(shared_dir, "/run-perf main"), "issue_comment")
+    answer = post(url, pr_comment(contracts_dir, "/run-perf main"), "issue_comment")
     process.send_signal(signal.SIGTERM)
     stopped_at = time.monotonic()
     process.wait(timeout=15)

@@ -65,8 +65,8 @@ def all_templates(
 
 
 @pytest.fixture(scope="session")
-def template_validator(shared_dir: Path) -> jsonschema.protocols.Validator:
-    schema = json.loads((shared_dir / "argo" / "schema.json").read_text())
+def template_validator(contracts_dir: Path) -> jsonschema.protocols.Validator:
+    schema = json.loads((contracts_dir / "argo" / "schema.json").read_text())
     wrapper = {"$ref": f"#/definitions/{WORKFLOW_TEMPLATE}", "definitions": schema["definitions"]}
     return jsonschema.Draft202012Validator(wrapper)
 

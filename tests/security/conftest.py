@@ -39,8 +39,8 @@ def config() -> PerfbotConfig:
 
 
 @pytest.fixture(scope="module")
-def stack(shared_dir: Path, config: PerfbotConfig) -> Iterator[Stack]:
-    yield from running_stack(shared_dir, CONFIG, config)
+def stack(contracts_dir: Path, config: PerfbotConfig) -> Iterator[Stack]:
+    yield from running_stack(contracts_dir, CONFIG, config)
 
 
 @dataclass

@@ -34,9 +34,9 @@ json_values = st.recursive(
 
 
 @pytest.fixture(scope="module")
-def command(shared_dir: Path) -> dict[str, Any]:
+def command(contracts_dir: Path) -> dict[str, Any]:
     """A valid `/run-perf main` comment payload: the base every hostile variant starts from."""
-    return pr_comment(shared_dir, "/run-perf main")
+    return pr_comment(contracts_dir, "/run-perf main")
 
 
 # -- signatures -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Tests of `perfbot submit`, of the bot and a load benchmark talk to it through the real client
 (`requests`), so what they send is checked against Argo's published swagger.json
-(`../shared/argo/swagger.json`), with unknown fields refused too (the published definitions
+(`tests/contracts/argo/swagger.json`), with unknown fields refused too (the published definitions
 allow any extra key, which would let a misspelt `submitOptions` through).
 
     with ArgoStandIn(token="s3cret", templates=["perf-sql"]) as argo:
@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 
-SWAGGER = Path(__file__).resolve().parents[2].parent / "shared" / "argo" / "swagger.json"
+SWAGGER = Path(__file__).resolve().parents[1] / "contracts" / "argo" / "swagger.json"
 PREFIX = "io.argoproj.workflow.v1alpha1."
 
 COMPLETED = "workflows.argoproj.io/completed"
