@@ -55,17 +55,52 @@ def test_a_unit_that_changes_between_rounds_is_an_error_naming_the_round():
         merge("dir", rounds)
 
 
-def test_a_raw_round_and_a_summary_round_pool_into_a_summary():
+def test_merging_rounds_tags_every_sample_with_its_round():
+    rounds = [
+        ResultSet.build(f"round-{i}", "perfbot", [make_benchmark("q", "s", samples=[i, i + 0.5])])
+        for i in (1, 2)
+    ]
+    bench = merge("dir", rounds, numbers=[3, 4]).benchmarks["q"]
+    assert bench.rounds == (3, 3, 4, 4)
+    assert bench.round_count == 2
+
+
+def test_a_summary_only_round_gives_one_value_for_its_round():
     rounds = [
         ResultSet.build("r1", "perfbot", [make_benchmark("q", "s", samples=[1.0, 3.0])]),
         ResultSet.build(
-            "r2", "perfbot", [make_benchmark("q", "s", summary=Summary(n=2, mean=5.0, stddev=0.0))]
+            "r2",
+            "perfbot",
+            [make_benchmark("q", "s", summary=Summary(n=200, mean=5.0, stddev=0.1))],
         ),
     ]
     bench = merge("dir", rounds).benchmarks["q"]
-    assert bench.summary_only
-    assert bench.count == 4
-    assert bench.stats().mean == pytest.approx(3.5)
+    assert bench.samples == (1.0, 3.0, 5.0)
+    assert bench.rounds == (1, 1, 2)
+
+
+def test_summary_only_rounds_count_as_one_value_each_not_their_iterations():
+    rounds = [
+        ResultSet.build(
+            f"r{i}",
+            "perfbot",
+            [make_benchmark("q", "s", summary=Summary(n=10_000, mean=i, stddev=0.1, median=i))],
+        )
+        for i in (1, 2, 3)
+    ]
+    bench = merge("dir", rounds).benchmarks["q"]
+    assert bench.count == 3
+    assert bench.metadata["round_summaries"] is True
+
+
+def test_a_single_file_keeps_its_samples_without_rounds():
+    one = ResultSet.build("r1", "perfbot", [make_benchmark("q", "s", samples=[1.0, 3.0])])
+    assert merge("dir", [one]).benchmarks["q"].rounds == ()
+
+
+def test_round_numbers_must_match_the_samples():
+    with pytest.raises(ValueError, match="2 round numbers for 3 samples"):
+        make_benchmark("q", "s", samples=[1.0, 2.0, 3.0], rounds=[1, 2])
 
 
 def test_a_result_set_without_benchmarks_is_an_error():

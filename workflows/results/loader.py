@@ -6,12 +6,15 @@ tool's rows have), and falls back to the text formats for anything that is not J
 
 A directory is one side of an interleaved run (`round-001.json`, `round-002.json`, ...): every
 result file in it (`.json`, `.txt`; hidden files and subdirectories are ignored) is loaded in
-name order and merged, samples of the same benchmark concatenated.
+name order and merged, each sample keeping its round: the number in a `round-NNN` name, else
+the file's place in name order. The driver's round manifest (`rounds.tsv`, see `manifest`)
+comes along as metadata.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,6 +22,7 @@ from typing import Any
 from workflows.results import go_bench, google_benchmark, hyperfine, native, pytest_benchmark
 from workflows.results.errors import ResultsError
 from workflows.results.fields import ShapeError
+from workflows.results.manifest import read_manifest
 from workflows.results.model import ResultSet, merge
 
 IMPORTERS: dict[str, ModuleType] = {
@@ -28,6 +32,7 @@ IMPORTERS: dict[str, ModuleType] = {
 FORMATS: tuple[str, ...] = tuple(IMPORTERS)
 RESULT_SUFFIXES = (".json", ".txt")
 MAX_BYTES = 256 * 1024 * 1024  # a result file larger than this is a mistake, not a benchmark
+ROUND_NAME = re.compile(r"round-0*(\d+)")
 
 
 def load_results(path: Path, input_format: str | None = None) -> ResultSet:
@@ -43,8 +48,19 @@ def load_results(path: Path, input_format: str | None = None) -> ResultSet:
             raise ResultsError(
                 path, f"directory holds no result files ({', '.join(RESULT_SUFFIXES)})"
             )
-        return merge(str(path), [load_file(f, input_format) for f in files])
+        sets = [load_file(f, input_format) for f in files]
+        return merge(str(path), sets, round_numbers(files), read_manifest(path))
     return load_file(path, input_format)
+
+
+def round_numbers(files: list[Path]) -> list[int]:
+    """Each file's round: from `round-NNN` names when every file has one and they differ, else
+    the place in name order."""
+    found = [ROUND_NAME.match(f.name) for f in files]
+    numbers = [int(m.group(1)) for m in found if m]
+    if len(numbers) == len(files) and len(set(numbers)) == len(numbers):
+        return numbers
+    return list(range(1, len(files) + 1))
 
 
 def result_files(directory: Path) -> list[Path]:

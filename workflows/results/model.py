@@ -6,6 +6,11 @@ with aggregates only); those benchmarks carry a `Summary` instead, and `summary_
 so the engine can switch to a test that works from statistics and the report can say raw data
 was missing.
 
+Samples keep the round they were measured in (`rounds`, parallel to `samples`): the pipeline
+runs each side's benchmark command once per round, and samples of one invocation share its
+machine state, so the compare engine tests rounds, not samples, when there are several. A
+single file of samples has no rounds (an empty tuple): its samples are taken as independent.
+
 Values are always in canonical units (see `units`); importers go through `make_benchmark`.
 """
 
@@ -13,11 +18,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workflows.results.errors import ResultsError
 from workflows.results.units import Direction, normalise
+
+ROUND_SUMMARIES = "round_summaries"  # metadata: each sample is one round's published summary
 
 
 def _quantile(ordered: Sequence[float], q: float) -> float:
@@ -103,6 +110,29 @@ class Benchmark:
     samples: tuple[float, ...] = ()
     summary: Summary | None = None  # only when raw samples are missing
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    rounds: tuple[int, ...] = ()  # round of each sample; () when not measured in rounds
+
+    def __post_init__(self) -> None:
+        if self.rounds and len(self.rounds) != len(self.samples):
+            raise ValueError(
+                f"benchmark {self.name!r}: {len(self.rounds)} round numbers "
+                f"for {len(self.samples)} samples"
+            )
+
+    @property
+    def round_count(self) -> int:
+        """Distinct rounds the samples came from (0 when not measured in rounds)."""
+        return len(set(self.rounds))
+
+    def in_round(self, number: int) -> Benchmark:
+        """The same benchmark with every sample tagged as measured in round `number`; a
+        summary-only benchmark becomes one sample, its median (or mean): the round's value."""
+        if self.samples:
+            return replace(self, rounds=(number,) * len(self.samples))
+        assert self.summary is not None
+        value = self.summary.median if self.summary.median is not None else self.summary.mean
+        metadata = {**self.metadata, ROUND_SUMMARIES: True}
+        return replace(self, samples=(value,), summary=None, rounds=(number,), metadata=metadata)
 
     @property
     def summary_only(self) -> bool:
@@ -128,6 +158,7 @@ def make_benchmark(
     summary: Summary | None = None,
     direction: Direction | str | None = None,
     metadata: Mapping[str, Any] | None = None,
+    rounds: Iterable[int] = (),
 ) -> Benchmark:
     """A benchmark in canonical units; the direction defaults to the unit's (rates: higher)."""
     normal = normalise(unit)
@@ -141,6 +172,7 @@ def make_benchmark(
         samples=values,
         summary=summary.scaled(normal.factor) if summary is not None and not values else None,
         metadata=dict(metadata or {}),
+        rounds=tuple(int(r) for r in rounds),
     )
 
 
@@ -155,9 +187,10 @@ def combine(first: Benchmark, second: Benchmark, source: str) -> Benchmark:
     if first.direction != second.direction:
         raise ResultsError(source, f"benchmark {first.name!r} has two directions")
     if first.samples and second.samples:
+        rounds = first.rounds + second.rounds if first.rounds and second.rounds else ()
         return Benchmark(
             first.name, first.unit, first.direction, first.samples + second.samples,
-            metadata=first.metadata,
+            metadata=first.metadata, rounds=rounds,
         )  # fmt: skip
     return Benchmark(
         first.name, first.unit, first.direction,
@@ -191,15 +224,30 @@ class ResultSet:
         return cls(source, format, by_name, dict(metadata or {}))
 
 
-def merge(source: str, sets: Sequence[ResultSet]) -> ResultSet:
-    """Several rounds of one side as one result set (samples of a benchmark concatenated);
-    a conflict (a unit that changed between rounds) names the round where it appeared."""
+def merge(
+    source: str,
+    sets: Sequence[ResultSet],
+    numbers: Sequence[int] | None = None,
+    rounds: Sequence[Mapping[str, Any]] = (),
+) -> ResultSet:
+    """Several rounds of one side as one result set: every sample keeps its round (`numbers`,
+    one per set; 1, 2, ... by default), and a round that published only summary statistics
+    gives one value, so a directory of summary-only rounds is n = rounds, not the sum of every
+    round's iterations. A conflict (a unit that changed between rounds) names the round where it
+    appeared. `rounds` is the side's round manifest (docs/results-format.md), kept as metadata.
+    """
+    numbers = list(numbers) if numbers is not None else list(range(1, len(sets) + 1))
+    if len(numbers) != len(sets):
+        raise ValueError(f"{len(numbers)} round numbers for {len(sets)} round files")
     by_name: dict[str, Benchmark] = {}
-    for part in sets:
+    for number, part in zip(numbers, sets, strict=True):
         for bench in part.benchmarks.values():
+            tagged = bench.in_round(number) if len(sets) > 1 else bench
             seen = by_name.get(bench.name)
-            by_name[bench.name] = bench if seen is None else combine(seen, bench, part.source)
+            by_name[bench.name] = tagged if seen is None else combine(seen, tagged, part.source)
     formats = sorted({s.format for s in sets})
     metadata = dict(sets[0].metadata)
     metadata["files"] = [s.source for s in sets]
+    if rounds:
+        metadata["rounds"] = [dict(r) for r in rounds]
     return ResultSet.build(source, "+".join(formats), by_name.values(), metadata)

@@ -8,7 +8,8 @@ no tool's format fits, and the format every importer's output maps onto.
 
 `direction` may be left out (rates such as `req/s` default to higher-is-better, anything else
 to lower); a benchmark without raw samples gives `summary` ({n, mean, stddev, median?, min?,
-max?}) instead, and is compared from those statistics.
+max?}) instead, and is compared from those statistics. `rounds` (optional, one whole number per
+sample) says which round each sample was measured in, for a file that holds several rounds.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def _benchmark(row: Any, where: str) -> Benchmark:
     if not samples and summary is None:
         raise ShapeError(f"{where} needs a non-empty `samples` list or a `summary`")
     metadata = mapping(row.get("metadata", {}), f"{where}.metadata")
+    rounds = _rounds(row.get("rounds"), len(samples), where)
     return make_benchmark(
         text(row.get("name"), f"{where}.name"),
         text(row.get("unit"), f"{where}.unit"),
@@ -76,7 +78,20 @@ def _benchmark(row: Any, where: str) -> Benchmark:
         summary=summary,
         direction=direction,
         metadata=metadata,
+        rounds=rounds,
     )
+
+
+def _rounds(value: Any, samples: int, where: str) -> list[int]:
+    if value is None:
+        return []
+    rounds = items(value, f"{where}.rounds")
+    if len(rounds) != samples:
+        raise ShapeError(f"{where}.rounds has {len(rounds)} entries for {samples} samples")
+    for index, entry in enumerate(rounds):
+        if isinstance(entry, bool) or not isinstance(entry, int) or entry < 1:
+            raise ShapeError(f"{where}.rounds[{index}] must be a whole number from 1")
+    return rounds
 
 
 def parse(document: Any, source: str) -> ResultSet:

@@ -1,0 +1,97 @@
+"""A directory of rounds keeps each sample's round and the driver's round manifest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from workflows.results import ResultsError, load_results
+from workflows.results.manifest import COLUMNS
+
+CASES = Path(__file__).resolve().parents[1] / "contracts" / "results-cases"
+HEADER = "\t".join(COLUMNS)
+
+
+def write_round(directory: Path, name: str, samples: list[float]) -> None:
+    document = {"benchmarks": [{"name": "q", "unit": "s", "samples": samples}]}
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_text(json.dumps(document))
+
+
+def test_round_numbers_come_from_round_file_names(tmp_path: Path) -> None:
+    write_round(tmp_path, "round-002.json", [2.0, 2.1])
+    write_round(tmp_path, "round-010.json", [3.0])
+    assert load_results(tmp_path).benchmarks["q"].rounds == (2, 2, 10)
+
+
+def test_files_without_round_names_are_rounds_in_name_order(tmp_path: Path) -> None:
+    write_round(tmp_path, "b.json", [2.0])
+    write_round(tmp_path, "a.json", [1.0, 1.1])
+    bench = load_results(tmp_path).benchmarks["q"]
+    assert bench.samples == (1.0, 1.1, 2.0)
+    assert bench.rounds == (1, 1, 2)
+
+
+def test_the_round_manifest_comes_along_as_metadata(tmp_path: Path) -> None:
+    write_round(tmp_path, "round-001.json", [1.0])
+    write_round(tmp_path, "round-002.json", [1.0])
+    (tmp_path / "rounds.tsv").write_text(
+        f"{HEADER}\n1\t1\t100.5\t101\tnode-a\tXeon\t6.1\timg@sha256:ab\n"
+        "2\t2\t102\t103\tnode-a\tXeon\t6.1\timg@sha256:ab\n"
+    )
+    rounds = load_results(tmp_path).metadata["rounds"]
+    assert rounds[0] == {
+        "round": 1, "position": 1, "started": 100.5, "finished": 101.0,
+        "node": "node-a", "cpu": "Xeon", "kernel": "6.1", "image": "img@sha256:ab",
+    }  # fmt: skip
+    assert rounds[1]["position"] == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("round\tside\n", "the first line must be the header"),
+        (f"{HEADER}\n1\t1\t100\n", "line 2: 3 columns, expected 8"),
+        (f"{HEADER}\nx\t1\t1\t2\tn\tc\tk\ti\n", "line 2: round must be a number"),
+        (f"{HEADER}\n1\t3\t1\t2\tn\tc\tk\ti\n", "line 2: position must be 1 or 2"),
+        (f"{HEADER}\n0\t1\t1\t2\tn\tc\tk\ti\n", "line 2: round must be a whole number from 1"),
+    ],
+)
+def test_a_malformed_manifest_is_an_error_naming_the_line(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    write_round(tmp_path, "round-001.json", [1.0])
+    (tmp_path / "rounds.tsv").write_text(content)
+    with pytest.raises(ResultsError, match=message):
+        load_results(tmp_path)
+
+
+def test_saved_pytest_benchmark_runs_count_one_value_per_run_not_their_iterations() -> None:
+    """results-cases #10: five summary-only saved runs a side were pooled into n = 54,579."""
+    base = load_results(CASES / "pytest_benchmark" / "dir_a")
+    for bench in base.benchmarks.values():
+        assert bench.count == 5
+        assert bench.round_count == 5
+
+
+def test_perfbots_own_format_carries_a_round_per_sample(tmp_path: Path) -> None:
+    document = {
+        "benchmarks": [{"name": "q", "unit": "s", "samples": [1, 2, 3], "rounds": [1, 1, 2]}]
+    }
+    (tmp_path / "r.json").write_text(json.dumps(document))
+    assert load_results(tmp_path / "r.json").benchmarks["q"].rounds == (1, 1, 2)
+
+
+@pytest.mark.parametrize(
+    ("rounds", "message"),
+    [([1, 2], "has 2 entries for 3 samples"), ([1, 0, 2], r"rounds\[1\] must be a whole number")],
+)
+def test_round_numbers_in_perfbots_format_are_checked(
+    tmp_path: Path, rounds: list[int], message: str
+) -> None:
+    document = {"benchmarks": [{"name": "q", "unit": "s", "samples": [1, 2, 3], "rounds": rounds}]}
+    (tmp_path / "r.json").write_text(json.dumps(document))
+    with pytest.raises(ResultsError, match=message):
+        load_results(tmp_path / "r.json")

@@ -1,0 +1,71 @@
+"""The round manifest, `rounds.tsv`: what the benchmark driver knows about each round of a side.
+
+The driver (`workflows/pipeline/drivers/benchmark.sh`) appends one tab-separated line per round
+of a side, after a header line:
+
+    round  position  started  finished  node  cpu  kernel  image
+
+`position` is 1 when the side ran first in its round and 2 when second (sides alternate, so an
+order effect cancels); `started`/`finished` are Unix times in seconds. The loader keeps the
+lines as the side's `metadata["rounds"]`, and the compare engine uses them to pair rounds, to
+model the order effect and to refuse a verdict across different machines. A round file without
+a manifest line still counts as a round; only its order and environment are unknown.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from workflows.results.errors import ResultsError
+
+FILE_NAME = "rounds.tsv"
+COLUMNS = ("round", "position", "started", "finished", "node", "cpu", "kernel", "image")
+MAX_LINES = 100_000
+
+
+def _number(text: str, kind: type, where: str, column: str) -> int | float | None:
+    if text == "":
+        return None
+    try:
+        return kind(text)
+    except ValueError:
+        raise ValueError(f"{where}: {column} must be a number, got {text!r}") from None
+
+
+def read_manifest(directory: Path) -> list[dict[str, Any]]:
+    """The manifest's rows (round, position, started, finished as numbers; the rest as text), or
+    [] when the directory has none. ResultsError for a malformed file."""
+    path = directory / FILE_NAME
+    if not path.is_file():
+        return []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResultsError(path, f"cannot be read: {exc}") from None
+    if not lines or tuple(lines[0].split("\t")) != COLUMNS:
+        raise ResultsError(path, f"the first line must be the header {' '.join(COLUMNS)}")
+    if len(lines) > MAX_LINES:
+        raise ResultsError(path, f"more than {MAX_LINES} rounds")
+    rows = []
+    try:
+        for index, line in enumerate(lines[1:], start=2):
+            if not line.strip():
+                continue
+            cells = line.split("\t")
+            if len(cells) != len(COLUMNS):
+                raise ValueError(f"line {index}: {len(cells)} columns, expected {len(COLUMNS)}")
+            row: dict[str, Any] = dict(zip(COLUMNS, cells, strict=True))
+            where = f"line {index}"
+            row["round"] = _number(cells[0], int, where, "round")
+            row["position"] = _number(cells[1], int, where, "position")
+            row["started"] = _number(cells[2], float, where, "started")
+            row["finished"] = _number(cells[3], float, where, "finished")
+            if row["round"] is None or row["round"] < 1:
+                raise ValueError(f"{where}: round must be a whole number from 1")
+            if row["position"] not in (None, 1, 2):
+                raise ValueError(f"{where}: position must be 1 or 2")
+            rows.append(row)
+    except ValueError as exc:
+        raise ResultsError(path, str(exc)) from None
+    return rows
