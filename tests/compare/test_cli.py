@@ -122,7 +122,7 @@ def test_an_unwritable_output_is_bad_input(tmp_path):
     assert "cannot write the report" in result.stderr
 
 
-def test_directories_of_rounds_are_compared_like_files(tmp_path):
+def test_directories_of_rounds_are_compared_round_by_round_with_the_files_verdicts(tmp_path):
     for side, source in (("base", BASE), ("head", HEAD)):
         document = json.loads(source.read_text(encoding="utf-8"))
         (tmp_path / side).mkdir()
@@ -139,8 +139,9 @@ def test_directories_of_rounds_are_compared_like_files(tmp_path):
     assert [b["verdict"] for b in by_dirs["benchmarks"]] == [
         b["verdict"] for b in by_files["benchmarks"]
     ]
+    assert {b["method"] for b in by_dirs["benchmarks"]} == {"paired-rounds-t"}
     assert [b["change"] for b in by_dirs["benchmarks"]] == pytest.approx(
-        [b["change"] for b in by_files["benchmarks"]]
+        [b["change"] for b in by_files["benchmarks"]], abs=0.02
     )
 
 

@@ -18,30 +18,46 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
-
-from workflows.compare import stats
+from workflows.compare import environment, stats
+from workflows.compare.estimates import (
+    NO_RAW,
+    RANK_TEST,
+    ROUNDS_TEST,
+    SUMMARY_TEST,
+    TOO_FEW,
+    Estimate,
+    detectable_log,
+    raw_estimate,
+    summary_estimate,
+    too_few_summary,
+)
 from workflows.compare.options import CompareOptions
+from workflows.compare.rules import settings_for
 from workflows.compare.verdicts import Verdict, overall
 from workflows.results import Benchmark, Direction, ResultSet
 
-RANK_TEST = "mann-whitney-u"
-SUMMARY_TEST = "welch-t-from-summary"
-TOO_FEW = "too few samples for a verdict (base {b}, head {h}; at least {need} a side needed)"
-UNREACHABLE = (
-    "with {b} and {h} samples the rank test cannot reach p <= {alpha}: no verdict possible"
+__all__ = ["RANK_TEST", "ROUNDS_TEST", "SUMMARY_TEST", "Comparison", "compare", "decide"]
+
+TAIL_FLOOR = 0.05  # a slow tail counts when head has 5 points more of its samples in it
+TAIL_MIN = 3  # ... and at least this many slow samples
+TAIL_GREW = (
+    "slow tail grew: {head} of {head_n} head samples far beyond head's usual range, "
+    "against {base} of {base_n} in base"
 )
-NO_RAW = "raw samples missing on {sides}: Welch's t-test on summary statistics (outlier-prone)"
-NO_SPREAD = "no standard deviation on {sides}: no test possible"
-ZERO_BASE = "the base value is 0: the relative change is undefined"
-NOT_POSITIVE = "values <= 0: change measured on the raw scale, not as a ratio"
+TOO_NOISY = (
+    "too noisy to judge: this run could only detect a change of {detectable}, above the "
+    "threshold of {threshold}; about {needed} {units} a side would be needed"
+)
+SET_ASIDE = "slow outliers set aside: {base} in base, {head} in head"
+SAME_MEASUREMENT = "same measurement as {primary!r}: one test and one verdict for both"
+NOT_COMPARABLE = "not comparable: {reason}; no verdict (rerun on one machine, or allow it)"
 
 
 # Per-benchmark warnings that the suite-wide warnings already sum up, for the human reports.
-SUMMED_UP = (TOO_FEW.split("(")[0], NO_RAW.split("{")[0])
+SUMMED_UP = (TOO_FEW.split("(")[0], NO_RAW.split("{")[0], "slow outliers set aside")
 
 
 class ComparisonError(ValueError):
@@ -60,12 +76,20 @@ class SideStats:
     minimum: float | None
     maximum: float | None
     raw: bool  # False: only summary statistics were published
+    rounds: int = 0  # distinct rounds the samples came from; 0: a single file of samples
+    set_aside: int = 0  # slow outliers left out of the test and the estimate
+    round_median: float | None = None  # median of the round medians: what the test compares
 
     @classmethod
-    def of(cls, bench: Benchmark) -> SideStats:
+    def of(
+        cls, bench: Benchmark, set_aside: int = 0, round_median: float | None = None
+    ) -> SideStats:
         s = bench.stats()
         raw = not bench.summary_only
-        return cls(s.n, s.median, s.mean, s.stddev, s.iqr, s.minimum, s.maximum, raw)
+        return cls(
+            s.n, s.median, s.mean, s.stddev, s.iqr, s.minimum, s.maximum, raw,
+            bench.round_count, set_aside, round_median,
+        )  # fmt: skip
 
     @property
     def center(self) -> float:
@@ -97,6 +121,15 @@ class BenchmarkComparison:
     p_adjusted: float | None = None
     method: str | None = None
     warnings: tuple[str, ...] = ()
+    threshold: float | None = None  # the practical floor this benchmark was judged with
+    detectable_change: float | None = None  # smallest change this run could detect; inf: none
+    too_noisy: bool = False  # unchanged, but the run could not have seen a threshold-sized one
+    needed: int | None = None  # rounds (or samples) a side that would make it judgeable
+    paired_rounds: int | None = None  # rounds both sides ran, on the rounds path
+    order_effect: float | None = None  # relative effect of running second, when modelled
+    tail: Mapping[str, Any] | None = None  # slow outliers per side and their test
+    settings: Mapping[str, Any] = field(default_factory=dict)  # per-benchmark rules applied
+    measurement: str | None = None  # the benchmark whose measurement this metric shares
 
     @property
     def badness(self) -> float:
@@ -122,10 +155,16 @@ class Comparison:
     warnings: tuple[str, ...] = ()
     base_metadata: Mapping[str, Any] = field(default_factory=dict)
     head_metadata: Mapping[str, Any] = field(default_factory=dict)
+    not_comparable: str | None = None  # why base and head cannot be compared (other machine)
+    ignored: tuple[str, ...] = ()  # benchmarks a rule said to ignore
 
     @property
     def verdict(self) -> Verdict:
         return overall([b.verdict for b in self.benchmarks])
+
+    @property
+    def too_noisy(self) -> list[BenchmarkComparison]:
+        return [b for b in self.benchmarks if b.too_noisy]
 
     @property
     def counts(self) -> dict[Verdict, int]:
@@ -145,87 +184,41 @@ class Comparison:
 
 
 def decide(
-    change: float | None, p_adjusted: float | None, direction: Direction, options: CompareOptions
+    change: float | None,
+    p_adjusted: float | None,
+    direction: Direction,
+    options: CompareOptions,
+    threshold: float | None = None,
 ) -> Verdict:
     """Statistically and practically significant, in which direction; else unchanged."""
+    threshold = options.threshold if threshold is None else threshold
     if change is None or p_adjusted is None or math.isnan(change):
         return Verdict.UNCHANGED
-    if p_adjusted > options.alpha or abs(change) < options.threshold:
+    if p_adjusted > options.alpha or abs(change) < threshold:
         return Verdict.UNCHANGED
     grew_worse = change > 0 if direction is Direction.LOWER else change < 0
     return Verdict.REGRESSED if grew_worse else Verdict.IMPROVED
 
 
-@dataclass
-class _Estimate:
-    """A benchmark's numbers before the suite-wide adjustment."""
-
-    change: float | None = None
-    ci: tuple[float, float] | None = None
-    p_value: float | None = None
-    method: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    rank_pair: tuple[np.ndarray, np.ndarray] | None = None  # p-value to come, batched
-
-
-def _relative(difference: float, base_center: float) -> float:
-    if base_center == 0:
-        return 0.0 if difference == 0 else math.copysign(math.inf, difference)
-    return difference / abs(base_center)
-
-
-def _rank_estimate(base: Benchmark, head: Benchmark, options: CompareOptions) -> _Estimate:
-    x = np.asarray(base.samples, dtype=float)
-    y = np.asarray(head.samples, dtype=float)
-    estimate = _Estimate(method=RANK_TEST, rank_pair=(x, y))
-    if x.min() > 0 and y.min() > 0:
-        shift = stats.hodges_lehmann(np.log(x), np.log(y), options.confidence)
-        estimate.change = math.expm1(shift.estimate)
-        estimate.ci = (math.expm1(shift.low), math.expm1(shift.high))
-    else:
-        shift = stats.hodges_lehmann(x, y, options.confidence)
-        center = float(np.median(x))
-        estimate.change = _relative(shift.estimate, center)
-        if center != 0:
-            estimate.ci = (_relative(shift.low, center), _relative(shift.high, center))
-        estimate.warnings.append(ZERO_BASE if center == 0 else NOT_POSITIVE)
-    if stats.smallest_rank_pvalue(x.size, y.size) > options.alpha:
-        estimate.warnings.append(UNREACHABLE.format(b=x.size, h=y.size, alpha=options.alpha))
-    return estimate
-
-
-def _summary_estimate(base: Benchmark, head: Benchmark, options: CompareOptions) -> _Estimate:
-    b, h = base.stats(), head.stats()
-    missing = [side for side, bench in (("base", base), ("head", head)) if bench.summary_only]
-    estimate = _Estimate(method=SUMMARY_TEST, warnings=[NO_RAW.format(sides=" and ".join(missing))])
-    no_spread = [side for side, s in (("base", b), ("head", h)) if s.stddev is None]
-    if no_spread:
-        estimate.change = _relative(h.mean - b.mean, b.mean)
-        estimate.warnings.append(NO_SPREAD.format(sides=" and ".join(no_spread)))
-        return estimate
-    if b.mean <= 0 or h.mean <= 0:
-        estimate.change = _relative(h.mean - b.mean, b.mean)
-        estimate.warnings.append(ZERO_BASE if b.mean == 0 else NOT_POSITIVE)
-        return estimate
-    test = stats.welch_from_summary(b, h, options.confidence)
-    estimate.change = test.change.estimate
-    estimate.ci = (test.change.low, test.change.high)
-    estimate.p_value = test.p_value
-    return estimate
-
-
-def _estimate(base: Benchmark, head: Benchmark, options: CompareOptions) -> _Estimate:
-    if base.count < options.min_samples or head.count < options.min_samples:
-        b, h = base.stats(), head.stats()
-        center_b = b.median if b.median is not None else b.mean
-        center_h = h.median if h.median is not None else h.mean
-        return _Estimate(
-            change=_relative(center_h - center_b, center_b),
-            warnings=[TOO_FEW.format(b=base.count, h=head.count, need=options.min_samples)],
-        )
+def _estimate(
+    base: Benchmark,
+    head: Benchmark,
+    direction: Direction,
+    head_second: Mapping[int, bool] | None,
+    options: CompareOptions,
+) -> Estimate:
     if base.summary_only or head.summary_only:
-        return _summary_estimate(base, head, options)
-    return _rank_estimate(base, head, options)
+        return too_few_summary(base, head, options.min_samples) or summary_estimate(
+            base, head, options.confidence
+        )
+    return raw_estimate(
+        base, head, direction, head_second,
+        min_samples=options.min_samples, alpha=options.alpha, confidence=options.confidence,
+    )  # fmt: skip
+
+
+def _with_direction(bench: Benchmark, direction: Direction) -> Benchmark:
+    return bench if bench.direction is direction else replace(bench, direction=direction)
 
 
 def _check_comparable(name: str, base: Benchmark, head: Benchmark, sources: str) -> None:
@@ -255,64 +248,223 @@ def _geomean(rows: list[BenchmarkComparison]) -> float | None:
     return stats.geometric_mean(ratios) - 1 if ratios else None
 
 
+def _tail(estimate: Estimate, p_value: float | None, p_adjusted: float | None) -> dict | None:
+    if estimate.tail is None:
+        return None
+    t = estimate.tail
+    return {
+        "base": t.base, "base_n": t.base_n, "head": t.head, "head_n": t.head_n,
+        "p_value": p_value, "p_adjusted": p_adjusted,
+    }  # fmt: skip
+
+
+def _tail_grew(estimate: Estimate, p_adjusted: float | None, alpha: float) -> bool:
+    t = estimate.tail
+    return (
+        t is not None
+        and p_adjusted is not None
+        and p_adjusted <= alpha
+        and t.head >= TAIL_MIN
+        and t.head_share - t.base_share >= TAIL_FLOOR
+    )
+
+
+def _needed(estimate: Estimate, detectable: float, threshold: float, level: float) -> int | None:
+    """Rounds (or samples) a side at which the detectable change would reach the threshold."""
+    if threshold <= 0 or estimate.units <= 0:
+        return None
+    if math.isinf(detectable):
+        n = estimate.units
+        while n < 10_000 and stats.smallest_rank_pvalue(n, n) > level:
+            n += 1
+        return n
+    return math.ceil(estimate.units * (detectable / math.log1p(threshold)) ** 2)
+
+
+def _percent(value: float) -> str:
+    return "no change at all" if math.isinf(value) else f"{value:.1%}"
+
+
 def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = None) -> Comparison:
     """Compare two result sets; ComparisonError if they share no benchmark or disagree on one's
     unit or direction."""
     options = options or CompareOptions()
     sources = f"{base.source} vs {head.source}"
-    common = [name for name in base.benchmarks if name in head.benchmarks]
+    names = [*base.benchmarks, *(n for n in head.benchmarks if n not in base.benchmarks)]
+    settings = {name: settings_for(name, options.rules) for name in names}
+    ignored = tuple(name for name in names if settings[name].get("ignore"))
+    common = [n for n in base.benchmarks if n in head.benchmarks and n not in ignored]
     if not common:
+        why = f" ({len(ignored)} ignored by the benchmark settings)" if ignored else ""
         raise ComparisonError(
-            f"{sources}: no benchmark in common (base has {_names(list(base.benchmarks))}; "
+            f"{sources}: no benchmark in common{why} (base has {_names(list(base.benchmarks))}; "
             f"head has {_names(list(head.benchmarks))})"
         )
-    estimates: dict[str, _Estimate] = {}
+    order = environment.head_second(head.metadata)
+    sides: dict[str, tuple[Benchmark, Benchmark]] = {}
+    estimates: dict[str, Estimate] = {}
     for name in common:
-        _check_comparable(name, base.benchmarks[name], head.benchmarks[name], sources)
-        estimates[name] = _estimate(base.benchmarks[name], head.benchmarks[name], options)
+        direction = settings[name].get("direction", base.benchmarks[name].direction)
+        pair = (
+            _with_direction(base.benchmarks[name], direction),
+            _with_direction(head.benchmarks[name], direction),
+        )
+        _check_comparable(name, *pair, sources)
+        sides[name] = pair
+        estimates[name] = _estimate(*pair, direction, order, options)
 
     pairs = {name: e.rank_pair for name, e in estimates.items() if e.rank_pair is not None}
     for name, p in zip(pairs, stats.rank_pvalues(list(pairs.values())), strict=True):
         estimates[name].p_value = p
-    tested = {name: e.p_value for name, e in estimates.items() if e.p_value is not None}
+
+    primary_of = {}
+    for name in common:
+        primary = sides[name][0].metadata.get("measurement")
+        if primary and primary != name and primary in estimates:
+            primary_of[name] = primary
+    tested = {
+        name: e.p_value
+        for name, e in estimates.items()
+        if e.p_value is not None and name not in primary_of
+    }
     adjusted = dict(zip(tested, stats.adjust(list(tested.values())), strict=True))
+    tails = {
+        name: stats.tail_pvalue(t.base, t.base_n, t.head, t.head_n)
+        for name, e in estimates.items()
+        if (t := e.tail) is not None and name not in primary_of
+    }
+    tails_adjusted = dict(zip(tails, stats.adjust(list(tails.values())), strict=True))
+    level = options.alpha / max(1, len(tested))
+    not_comparable = None
+    if not options.allow_different_machines:
+        not_comparable = environment.mismatch(base.metadata, head.metadata)
+
+    verdicts: dict[str, Verdict] = {}
+    for name in sorted(common, key=lambda n: n in primary_of):  # primaries first
+        e, bench = estimates[name], sides[name][0]
+        if name in primary_of:
+            verdicts[name] = verdicts[primary_of[name]]
+            continue
+        threshold = settings[name].get("threshold", options.threshold)
+        verdict = decide(e.change, adjusted.get(name), bench.direction, options, threshold)
+        if verdict is Verdict.UNCHANGED and _tail_grew(e, tails_adjusted.get(name), options.alpha):
+            verdict = Verdict.REGRESSED
+        verdicts[name] = Verdict.UNCHANGED if not_comparable else verdict
 
     rows: list[BenchmarkComparison] = []
     for name in base.benchmarks:
-        bench = base.benchmarks[name]
-        if name not in estimates:
-            rows.append(_one_sided(bench, Verdict.REMOVED))
+        if name in ignored:
             continue
-        e = estimates[name]
-        p_adjusted = adjusted.get(name)
+        if name not in estimates:
+            rows.append(_one_sided(base.benchmarks[name], Verdict.REMOVED))
+            continue
         rows.append(
-            BenchmarkComparison(
-                name=name,
-                unit=bench.unit,
-                direction=bench.direction,
-                verdict=decide(e.change, p_adjusted, bench.direction, options),
-                base=SideStats.of(bench),
-                head=SideStats.of(head.benchmarks[name]),
-                change=e.change,
-                ci_low=e.ci[0] if e.ci else None,
-                ci_high=e.ci[1] if e.ci else None,
-                p_value=e.p_value,
-                p_adjusted=p_adjusted,
-                method=e.method,
-                warnings=tuple(e.warnings),
+            _row(
+                name, sides[name], estimates[name], verdicts[name], settings[name],
+                primary=primary_of.get(name),
+                p_adjusted=adjusted.get(primary_of.get(name, name)),
+                p_value=estimates[primary_of.get(name, name)].p_value,
+                tail_p=(tails.get(name), tails_adjusted.get(name)),
+                options=options, level=level, not_comparable=not_comparable,
             )
+        )  # fmt: skip
+    rows += [
+        _one_sided(b, Verdict.ADDED)
+        for n, b in head.benchmarks.items()
+        if n not in estimates and n not in ignored and n not in base.benchmarks
+    ]
+    both = [r for r in rows if r.base is not None and r.head is not None and not r.measurement]
+    warnings = _suite_warnings(rows)
+    if not_comparable:
+        warnings.insert(0, NOT_COMPARABLE.format(reason=not_comparable))
+    if ignored:
+        warnings.append(
+            f"{len(ignored)} benchmark(s) ignored by the settings: {_names(list(ignored))}"
         )
-    rows += [_one_sided(b, Verdict.ADDED) for n, b in head.benchmarks.items() if n not in estimates]
-    both = [r for r in rows if r.base is not None and r.head is not None]
     return Comparison(
         base_source=base.source,
         head_source=head.source,
         options=options,
         benchmarks=tuple(rows),
         geomean_change=_geomean(both),
-        warnings=tuple(_suite_warnings(rows)),
+        warnings=tuple(warnings),
         base_metadata=base.metadata,
         head_metadata=head.metadata,
+        not_comparable=not_comparable,
+        ignored=ignored,
+    )
+
+
+def _row(
+    name: str,
+    pair: tuple[Benchmark, Benchmark],
+    e: Estimate,
+    verdict: Verdict,
+    settings: Mapping[str, Any],
+    *,
+    primary: str | None,
+    p_value: float | None,
+    p_adjusted: float | None,
+    tail_p: tuple[float | None, float | None],
+    options: CompareOptions,
+    level: float,
+    not_comparable: str | None,
+) -> BenchmarkComparison:
+    base, head = pair
+    threshold = settings.get("threshold", options.threshold)
+    warnings = list(e.warnings)
+    if any(e.set_aside):
+        warnings.append(SET_ASIDE.format(base=e.set_aside[0], head=e.set_aside[1]))
+    if primary is None and _tail_grew(e, tail_p[1], options.alpha) and e.tail is not None:
+        t = e.tail
+        warnings.append(
+            TAIL_GREW.format(base=t.base, base_n=t.base_n, head=t.head, head_n=t.head_n)
+        )
+    if primary is not None:
+        warnings.append(SAME_MEASUREMENT.format(primary=primary))
+    log_detectable = detectable_log(e, level)
+    detectable = None if log_detectable is None else math.expm1(log_detectable)
+    too_noisy = (
+        verdict is Verdict.UNCHANGED
+        and not not_comparable
+        and log_detectable is not None
+        and log_detectable > math.log1p(threshold)
+    )
+    needed = None
+    if too_noisy and log_detectable is not None:
+        needed = _needed(e, log_detectable, threshold, level)
+        warnings.append(
+            TOO_NOISY.format(
+                detectable=_percent(detectable if detectable is not None else math.inf),
+                threshold=f"{threshold:.0%}",
+                needed=needed if needed is not None else "more",
+                units="rounds" if e.method == ROUNDS_TEST else "samples",
+            )
+        )
+    medians = e.round_medians or (None, None)
+    return BenchmarkComparison(
+        name=name,
+        unit=base.unit,
+        direction=base.direction,
+        verdict=verdict,
+        base=SideStats.of(base, e.set_aside[0], medians[0]),
+        head=SideStats.of(head, e.set_aside[1], medians[1]),
+        change=e.change,
+        ci_low=e.ci[0] if e.ci else None,
+        ci_high=e.ci[1] if e.ci else None,
+        p_value=p_value,
+        p_adjusted=p_adjusted,
+        method=e.method,
+        warnings=tuple(warnings),
+        threshold=threshold,
+        detectable_change=detectable,
+        too_noisy=too_noisy,
+        needed=needed,
+        paired_rounds=e.paired_rounds,
+        order_effect=e.order_effect,
+        tail=_tail(e, *tail_p),
+        settings={k: (str(v) if k == "direction" else v) for k, v in settings.items()},
+        measurement=primary,
     )
 
 

@@ -19,8 +19,10 @@ sign. A threshold of 0.03 lets 0.9 % of unchanged suites alarm; 0.05 finds only 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
+
+from workflows.compare.rules import BenchmarkRule
 
 DEFAULT_THRESHOLD = 0.04
 DEFAULT_ALPHA = 0.02
@@ -35,6 +37,8 @@ class CompareOptions:
     alpha: float = DEFAULT_ALPHA
     min_samples: int = DEFAULT_MIN_SAMPLES
     confidence: float = DEFAULT_CONFIDENCE
+    rules: tuple[BenchmarkRule, ...] = ()  # per-benchmark settings, see `rules`
+    allow_different_machines: bool = False  # compare sides the manifests put on two machines
 
     def __post_init__(self) -> None:
         if not 0 <= self.threshold < 10:
@@ -49,4 +53,14 @@ class CompareOptions:
             raise ValueError(f"confidence must be between 0 and 1, got {self.confidence}")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        found: dict[str, Any] = {
+            "threshold": self.threshold,
+            "alpha": self.alpha,
+            "min_samples": self.min_samples,
+            "confidence": self.confidence,
+        }
+        if self.rules:
+            found["benchmarks"] = [rule.to_dict() for rule in self.rules]
+        if self.allow_different_machines:
+            found["allow_different_machines"] = True
+        return found

@@ -1,10 +1,20 @@
 """The statistics behind a verdict, as pure functions on arrays.
 
-- `rank_pvalues`: Mann-Whitney U (scipy), two-sided. Exact null distribution for small
-  samples without ties (10 against 10 can reach p = 1e-5, where the normal approximation stops
-  at 2e-4: with 40 benchmarks to correct for, that difference decides whether a clean change
-  can be flagged at all); the tie-corrected normal approximation otherwise. Benchmarks with the
-  same sample sizes are tested in one vectorised call, which keeps a 40-benchmark suite cheap.
+- `rank_pvalues`: Mann-Whitney U, two-sided, exact for small samples (10 against 10 can reach
+  p = 1e-5, where the normal approximation stops at 2e-4: with 40 benchmarks to correct for,
+  that difference decides whether a clean change can be flagged at all). Without ties scipy's
+  exact distribution, in one vectorised call per pair of sample sizes; with ties (go test's
+  three significant digits make them common) the exact permutation distribution of the
+  mid-rank sum (`tied_rank_pvalue`); the tie-corrected normal approximation beyond 50 a side.
+- `paired_rounds`: for samples measured in rounds, the test on per-round log ratios (head's
+  round median over base's of the same round). A round's machine state is shared by both
+  sides, so pairing removes it; the order of the sides within each round enters as a second
+  term when both orders occur, so a warm-up effect neither biases the estimate nor counts as
+  noise. Student's t on the ratios (a rank test on ten pairs cannot go below p = 0.002, too
+  coarse for a suite-wide correction over 40 benchmarks).
+- `tail_pvalue`: Fisher's exact test, one-sided: does head have more slow outliers than base?
+- `detectable_change`: the smallest change a test of this run's noise and size would find
+  with 80 % power at a given level.
 - `hodges_lehmann`: the shift estimate that goes with the U test (median of all head-minus-base
   differences) and Moses' distribution-free interval for it. Computed on log values it is a
   ratio: robust to the occasional slow outlier, and symmetric for speed-ups and slow-downs.
@@ -40,6 +50,26 @@ def smallest_rank_pvalue(n: int, m: int) -> float:
     return min(1.0, 2 / math.comb(n + m, n))
 
 
+def tied_rank_pvalue(x: np.ndarray, y: np.ndarray) -> float:
+    """Two-sided exact p-value of the rank-sum test with ties: the permutation distribution of
+    the sum of x's mid-ranks, counted by dynamic programming over doubled (integer) mid-ranks,
+    so every split of the pooled values into n and m is weighed once, ties and all."""
+    from scipy.stats import rankdata
+
+    n = x.size
+    doubled = np.rint(2 * rankdata(np.concatenate([x, y]))).astype(np.int64)
+    top = int(doubled.sum())
+    ways = np.zeros((n + 1, top + 1))
+    ways[0, 0] = 1.0
+    for score in doubled:
+        ways[1:, score:] += ways[:-1, : top + 1 - score].copy()
+    distribution = ways[n] / ways[n].sum()
+    sums = np.arange(top + 1)
+    expected = n * (doubled.size + 1)  # doubled: 2 * n * (N + 1) / 2
+    observed = abs(int(doubled[:n].sum()) - expected)
+    return float(min(1.0, distribution[np.abs(sums - expected) >= observed - 1e-9].sum()))
+
+
 def rank_pvalues(pairs: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[float]:
     """Two-sided Mann-Whitney U p-values, one per (base, head) pair."""
     from scipy.stats import mannwhitneyu
@@ -50,8 +80,11 @@ def rank_pvalues(pairs: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[float]:
         distinct = np.unique(np.concatenate([x, y])).size
         if distinct == 1:
             continue  # every value equal on both sides: no evidence of anything
-        exact = distinct == x.size + y.size and max(x.size, y.size) <= EXACT_LIMIT
-        groups.setdefault((x.size, y.size, "exact" if exact else "asymptotic"), []).append(index)
+        small = max(x.size, y.size) <= EXACT_LIMIT
+        if small and distinct < x.size + y.size:
+            pvalues[index] = tied_rank_pvalue(x, y)
+            continue
+        groups.setdefault((x.size, y.size, "exact" if small else "asymptotic"), []).append(index)
     for (_, _, method), members in groups.items():
         base = np.stack([pairs[i][0] for i in members])
         head = np.stack([pairs[i][1] for i in members])
@@ -119,6 +152,73 @@ def welch_from_summary(base: Summary, head: Summary, confidence: float) -> Summa
     )
     interval = Interval(ratio - 1, ratio * math.exp(-q * se) - 1, ratio * math.exp(q * se) - 1)
     return SummaryTest(interval, float(result.pvalue))
+
+
+@dataclass(frozen=True)
+class PairedTest:
+    change: Interval  # of the mean log ratio (head over base)
+    p_value: float
+    standard_error: float
+    df: int
+    order_effect: float | None  # log ratio added when head runs second; None if not modelled
+
+
+def paired_rounds(
+    ratios: np.ndarray, head_second: np.ndarray | None, confidence: float
+) -> PairedTest:
+    """Student's t on per-round log ratios; with `head_second` (1 where head ran second in its
+    round, 0 where first) and both orders seen at least twice, the order effect is a second
+    term of a least-squares fit (the AB/BA crossover analysis)."""
+    from scipy.stats import t as student_t
+
+    n = ratios.size
+    columns = [np.ones(n)]
+    modelled = head_second is not None and 2 <= int(head_second.sum()) <= n - 2
+    if modelled:
+        assert head_second is not None
+        columns.append(head_second - head_second.mean())  # centred: the intercept stays the mean
+    design = np.column_stack(columns)
+    coefficients, *_ = np.linalg.lstsq(design, ratios, rcond=None)
+    df = n - design.shape[1]
+    residuals = ratios - design @ coefficients
+    variance = float(residuals @ residuals) / df if df > 0 else math.inf
+    covariance = variance * np.linalg.inv(design.T @ design)
+    estimate = float(coefficients[0])
+    se = math.sqrt(float(covariance[0, 0]))
+    if se == 0.0:
+        p = 1.0 if estimate == 0.0 else 0.0
+        spread = 0.0
+    else:
+        p = float(2 * student_t.sf(abs(estimate) / se, df))
+        spread = float(student_t.ppf(0.5 + confidence / 2, df)) * se
+    order = float(coefficients[1]) if modelled else None
+    return PairedTest(Interval(estimate, estimate - spread, estimate + spread), p, se, df, order)
+
+
+def tail_pvalue(base_beyond: int, base_n: int, head_beyond: int, head_n: int) -> float:
+    """One-sided Fisher's exact test that head has a larger share of slow outliers than base."""
+    from scipy.stats import fisher_exact
+
+    table = [[head_beyond, head_n - head_beyond], [base_beyond, base_n - base_beyond]]
+    return float(fisher_exact(table, alternative="greater").pvalue)
+
+
+POWER = 0.8
+
+
+def detectable_change(
+    standard_error: float, level: float, df: int | None = None, efficiency: float = 1.0
+) -> float:
+    """Smallest log change found with POWER at two-sided `level` by a test whose estimate has
+    this standard error (Student's t with `df`, or normal; `efficiency` < 1 for a rank test)."""
+    from scipy.stats import norm
+    from scipy.stats import t as student_t
+
+    if df is None:
+        z = float(norm.ppf(1 - level / 2) + norm.ppf(POWER))
+    else:
+        z = float(student_t.ppf(1 - level / 2, df) + student_t.ppf(POWER, df))
+    return z * standard_error / math.sqrt(efficiency)
 
 
 def adjust(pvalues: Sequence[float]) -> list[float]:
