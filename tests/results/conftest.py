@@ -1,4 +1,4 @@
-"""Result files written from the tools' published formats, and a way to write more."""
+"""Result files written from the tools' published formats, regression cases, a way to write more."""
 
 from __future__ import annotations
 
@@ -10,11 +10,18 @@ from typing import Any
 import pytest
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "results"
+# Real and constructed files that earlier importers read wrongly (see its README).
+CASES = Path(__file__).resolve().parents[1] / "contracts" / "results-cases"
 
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return DATA
+
+
+@pytest.fixture(scope="session")
+def cases_dir() -> Path:
+    return CASES
 
 
 @pytest.fixture

@@ -48,7 +48,10 @@ def test_a_directory_of_rounds_is_merged_in_name_order(tmp_path):
 def test_a_directory_of_go_bench_rounds_merges_too(tmp_path, data_dir):
     for round_ in (1, 2):
         shutil.copy(data_dir / "go-bench.txt", tmp_path / f"round-{round_:03d}.txt")
-    assert len(load_results(tmp_path, "go-bench").benchmarks["BenchmarkDecode"].samples) == 10
+    decode = load_results(tmp_path, "go-bench").benchmarks[
+        "github.com/example/shop/catalogue.BenchmarkDecode-8"
+    ]
+    assert len(decode.samples) == 10
 
 
 def test_a_forced_format_is_used_even_where_detection_would_differ(write_json):
