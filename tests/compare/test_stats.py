@@ -130,3 +130,40 @@ def test_welch_without_any_spread_is_certain_either_way():
 
 def test_the_geometric_mean_of_reciprocal_ratios_is_one():
     assert stats.geometric_mean([2.0, 0.5, 1.25, 0.8]) == pytest.approx(1.0)
+
+
+def test_benjamini_hochberg_matches_scipys_reference(rng):
+    from scipy.stats import false_discovery_control
+
+    pvalues = np.concatenate([rng.uniform(0, 1, 30), rng.uniform(0, 0.001, 10), [0.5, 0.5]])
+    assert stats.adjust(list(pvalues)) == pytest.approx(list(false_discovery_control(pvalues)))
+
+
+@pytest.mark.parametrize(("base", "head"), [(0, 5), (2, 6), (3, 3), (5, 1), (0, 0)])
+def test_the_tail_test_matches_fishers_exact_test(base, head):
+    from scipy.stats import fisher_exact
+
+    table = [[head, 50 - head], [base, 50 - base]]
+    expected = fisher_exact(table, alternative="greater").pvalue
+    assert stats.tail_pvalue(base, 50, head, 50) == pytest.approx(expected)
+
+
+def test_paired_rounds_matches_a_paired_t_test_when_order_is_not_modelled(rng):
+    from scipy.stats import ttest_1samp
+
+    ratios = rng.normal(0.02, 0.01, 10)
+    test = stats.paired_rounds(ratios, None, 0.95)
+    assert test.p_value == pytest.approx(ttest_1samp(ratios, 0.0).pvalue)
+    assert test.change.estimate == pytest.approx(ratios.mean())
+
+
+def test_an_order_effect_neither_biases_the_change_nor_counts_as_noise():
+    """AB BA AB BA ...: whichever side runs second is 2 % slower; head is 1 % slower."""
+    head_second = np.array([1.0, 0.0] * 5)
+    order = np.log1p(0.02) * (2 * head_second - 1)  # +2 % when head is second, -2 % when first
+    ratios = np.log1p(0.01) + order + np.array([1, -1, 0, 1, -1, 0, 1, -1, 0, 0]) * 1e-4
+    modelled = stats.paired_rounds(ratios, head_second, 0.95)
+    plain = stats.paired_rounds(ratios, None, 0.95)
+    assert math.expm1(modelled.change.estimate) == pytest.approx(0.01, abs=1e-3)
+    assert modelled.order_effect == pytest.approx(2 * np.log1p(0.02), rel=0.01)
+    assert modelled.standard_error < plain.standard_error / 10
