@@ -275,9 +275,19 @@ class BenchmarkConfig(_Model):
         return RESULT_FORMATS[self.format]
 
 
+class BenchmarkRuleConfig(_Model):
+    """A per-benchmark setting (workflows.compare.rules): benchmarks named by a glob."""
+
+    match: str = Field(min_length=1)
+    threshold: float | None = Field(default=None, ge=0, lt=10)
+    direction: Literal["lower", "higher"] | None = None
+    ignore: bool | None = None
+
+
 class CompareConfig(_Model):
     threshold: float = Field(default=0.04, gt=0, lt=10)  # relative change that counts
     extra_args: list[str] = Field(default_factory=list)  # more `perfbot compare` flags
+    benchmarks: list[BenchmarkRuleConfig] = Field(default_factory=list)  # per-benchmark rules
 
     _braces = field_validator("extra_args")(lambda cls, v: _no_template_braces(v))
 

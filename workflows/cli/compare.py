@@ -29,6 +29,39 @@ if TYPE_CHECKING:
 FORMATS = ("text", "markdown", "json", "html")
 
 
+def _rules(config: Path | None, inline: str | None) -> tuple:
+    """Per-benchmark rules from a YAML file (a list, or `benchmarks:` or `compare.benchmarks:`
+    of a perfbot.yaml) and from inline JSON, in that order; BadInput naming the source."""
+    import json
+
+    import yaml
+
+    from workflows.compare.rules import rules_from_list
+
+    rules: list = []
+    if config is not None:
+        try:
+            document = yaml.safe_load(config.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"{config}: cannot be read: {exc}") from None
+        except yaml.YAMLError as exc:
+            raise BadInput(f"{config}: not valid YAML: {' '.join(str(exc).split())}") from None
+        if isinstance(document, dict):
+            document = (document.get("compare") or document).get("benchmarks")
+        try:
+            rules += rules_from_list(document, f"{config}: benchmarks")
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+    if inline is not None:
+        try:
+            rules += rules_from_list(json.loads(inline), "--benchmark-rules")
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"--benchmark-rules: not valid JSON: {exc.msg}") from None
+        except ValueError as exc:
+            raise BadInput(str(exc)) from None
+    return tuple(rules)
+
+
 def _compare(
     base: Path,
     head: Path,
@@ -37,12 +70,19 @@ def _compare(
     threshold: float,
     alpha: float,
     min_samples: int,
+    benchmark_config: Path | None = None,
+    benchmark_rules: str | None = None,
+    allow_different_machines: bool = False,
 ) -> Comparison:
     from workflows.compare import CompareOptions, ComparisonError, compare
     from workflows.results import ResultsError, load_results
 
+    rules = _rules(benchmark_config, benchmark_rules)
     try:
-        options = CompareOptions(threshold=threshold, alpha=alpha, min_samples=min_samples)
+        options = CompareOptions(
+            threshold=threshold, alpha=alpha, min_samples=min_samples, rules=rules,
+            allow_different_machines=allow_different_machines,
+        )  # fmt: skip
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     try:
@@ -78,6 +118,20 @@ def _compare(
     "--input-format", type=click.Choice(INPUT_FORMATS),
     help="Format of both inputs (default: detected per file).",
 )  # fmt: skip
+@click.option(
+    "--benchmark-config", type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML of per-benchmark rules (match, threshold, direction, ignore); a perfbot.yaml's "
+    "compare.benchmarks works too.",
+)  # fmt: skip
+@click.option(
+    "--benchmark-rules", metavar="JSON",
+    help="Per-benchmark rules as a JSON list, applied after --benchmark-config.",
+)  # fmt: skip
+@click.option(
+    "--allow-different-machines", is_flag=True,
+    help="Give verdicts even when the round manifests put base and head on different nodes "
+    "or CPU models.",
+)  # fmt: skip
 @click.option("--fail-on-regression", is_flag=True, help="Exit 1 when any benchmark regressed.")
 def command(
     base: Path,
@@ -88,6 +142,9 @@ def command(
     alpha: float,
     min_samples: int,
     input_format: str | None,
+    benchmark_config: Path | None,
+    benchmark_rules: str | None,
+    allow_different_machines: bool,
     fail_on_regression: bool,
 ) -> None:
     """Compare benchmark results of BASE and HEAD (files or directories of rounds)."""
@@ -100,6 +157,9 @@ def command(
         threshold=threshold,
         alpha=alpha,
         min_samples=min_samples,
+        benchmark_config=benchmark_config,
+        benchmark_rules=benchmark_rules,
+        allow_different_machines=allow_different_machines,
     )
     report = RENDERERS[report_format](comparison)
     if output is None:
@@ -130,4 +190,7 @@ def compare_paths(base: Path, head: Path, args: Sequence[str] = ()) -> Compariso
         threshold=params["threshold"],
         alpha=params["alpha"],
         min_samples=params["min_samples"],
+        benchmark_config=params["benchmark_config"],
+        benchmark_rules=params["benchmark_rules"],
+        allow_different_machines=params["allow_different_machines"],
     )

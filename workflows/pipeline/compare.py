@@ -7,6 +7,8 @@ the Markdown report is what the PR comment shows, and the verdict output paramet
 
 from __future__ import annotations
 
+import json
+
 from hera.workflows import Artifact, Container, Counter, Label, Parameter
 from hera.workflows.models import ValueFrom
 
@@ -22,12 +24,15 @@ VERDICT = f"{paths.OUTPUTS}/verdict"
 
 
 def compare_args(job: JobConfig) -> list[str]:
-    """Flags for `perfbot compare`, from the job's config only (never from parameters)."""
+    """Flags for `perfbot compare`, from the job's config only (never from parameters); the
+    per-benchmark rules travel as one JSON argv item, never through a shell."""
+    rules = [rule.model_dump(exclude_none=True) for rule in job.compare.benchmarks]
     return [
         "--input-format",
         job.benchmark.format,
         "--threshold",
         repr(job.compare.threshold),
+        *(["--benchmark-rules", json.dumps(rules, separators=(",", ":"))] if rules else []),
         *job.compare.extra_args,
     ]
 
