@@ -168,3 +168,17 @@ def test_workflow_pods_can_still_resolve_names(cloud):
 def test_argo_server_certificates_are_verified(cloud):
     env = {e["name"]: e.get("value") for e in bot_container(cloud)["env"]}
     assert env.get("ARGO_INSECURE_SKIP_VERIFY", "false") == "false"
+
+
+def test_as_many_runs_measure_at_once_as_the_pool_can_have_nodes(cloud, pool):
+    semaphores = one(cloud, "ConfigMap", "perfbot-semaphores")["data"]
+    assert int(semaphores["benchmark-nodes"]) == pool["autoscaling"]["maxNodes"] > 1
+
+
+def test_the_pool_shrinks_to_no_node_when_nothing_runs(pool):
+    assert pool["autoscaling"]["minNodes"] == 0
+    assert pool["autoscaling"]["maxNodes"] >= 1
+
+
+def test_the_pools_nodes_give_guaranteed_pods_exclusive_cores(pool):
+    assert pool["machine"]["cpuManagerPolicy"] == "static"

@@ -66,3 +66,8 @@ def test_runs_have_a_default_artifact_repository_reachable_from_this_namespace(s
     key = config["metadata"]["annotations"][ARGO_DEFAULT_REPOSITORY]
     repository = yaml.safe_load(config["data"][key])
     assert repository["s3"]["endpoint"].split(":")[0].endswith(".svc")  # MinIO is in `argo`
+
+
+def test_one_run_measures_at_a_time_on_the_one_node(single_node):
+    semaphores = one(single_node, "ConfigMap", "perfbot-semaphores")["data"]
+    assert semaphores["benchmark-nodes"] == "1"

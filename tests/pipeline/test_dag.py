@@ -209,3 +209,10 @@ def test_measured_containers_get_equal_requests_and_limits(example_templates, st
 
 def test_without_resources_in_the_config_a_step_asks_for_none(example_templates):
     assert "resources" not in templates_by_name(example_templates[RG])["benchmark"]["container"]
+
+
+def test_only_measure_holds_a_semaphore_so_builds_never_wait_for_a_benchmark_node(all_templates):
+    for name, template in all_templates.items():
+        holders = [t["name"] for t in template["spec"]["templates"] if "synchronization" in t]
+        assert holders == ["measure"], name
+        assert "synchronization" not in template["spec"], name

@@ -42,6 +42,10 @@ ALLOWED = [
     r"spec\.templates\.\d+\.metrics\.prometheus\.\d+\.(labels\.\d+\.value|when)",
     r"spec\.metrics\.prometheus\.\d+\.(labels\.\d+\.value|gauge\.value)",
     r"spec\.workflowMetadata\.labels\..+",
+    # The run's uid (Argo's, never a parameter) as the label that keeps a run on one node.
+    r"spec\.templates\.\d+\.metadata\.labels\.perfbot/measure-run",
+    r"spec\.templates\.\d+\.affinity\.podA(ntiA)?ffinity\.requiredDuringSchedulingIgnoredDuringExecution"
+    r"\.\d+\.labelSelector\.(matchLabels\.perfbot/measure-run|matchExpressions\.\d+\.values\.\d+)",
 ]
 
 

@@ -5,19 +5,29 @@ state, and alternating them turns slow drift (thermal, noisy neighbours) into no
 sides rather than a false regression. Against a deployed service each round gets the side's URL
 in PERFBOT_TARGET; for a command-line benchmark the round runs inside the side's build on the
 workspace. Each round writes one file, PERFBOT_RESULT, in the job's result format.
+
+What the rounds ran on is recorded beside the results, so a comparison can refuse to judge
+across machines: PERFBOT_NODE_NAME is the pod's node (downward API, `spec.nodeName`), and
+PERFBOT_IMAGE, PERFBOT_BASE_IMAGE, PERFBOT_HEAD_IMAGE the image references of the client and of
+what each side runs. They are references as rendered (an image build's tag is its commit), not
+digests: the downward API does not expose `imageID`, and the pod has no Kubernetes token to
+read its own status. The CPU model and kernel come from the node itself (`/proc/cpuinfo`,
+`uname`), which the pod sees directly.
 """
 
 from __future__ import annotations
 
-from hera.workflows import Artifact, Container, Parameter
+from hera.workflows import Artifact, Container, Env, FieldEnv, Parameter
 
 from workflows.config import JobConfig
-from workflows.pipeline import build, common, drivers, paths
+from workflows.pipeline import build, common, drivers, paths, placement
+from workflows.pipeline.deploy import deploy_image
 from workflows.pipeline.parameters import BASE_SHA, HEAD_SHA, ROUNDS, env_name
 from workflows.pipeline.variables import input_parameter, workflow_parameter
 
 NAME = "benchmark"
 SIDES = ("base", "head")
+NODE_NAME_ENV = "PERFBOT_NODE_NAME"
 
 
 def benchmark_template(job: JobConfig, clone_url: str) -> Container:
@@ -29,6 +39,9 @@ def benchmark_template(job: JobConfig, clone_url: str) -> Container:
         "PERFBOT_RESULT_FORMAT": bench.format,
         "PERFBOT_BASE_SHA": workflow_parameter(BASE_SHA),
         "PERFBOT_HEAD_SHA": workflow_parameter(HEAD_SHA),
+        "PERFBOT_IMAGE": bench.image,
+        "PERFBOT_BASE_IMAGE": side_image(job, workflow_parameter(BASE_SHA)),
+        "PERFBOT_HEAD_IMAGE": side_image(job, workflow_parameter(HEAD_SHA)),
     }
     inputs: list[Parameter | Artifact] = []
     if job.deploy is not None:
@@ -51,11 +64,13 @@ def benchmark_template(job: JobConfig, clone_url: str) -> Container:
         sha_parameter = BASE_SHA if source == "base" else HEAD_SHA
         inputs.append(build.source_artifact(clone_url, workflow_parameter(sha_parameter)))
 
+    env: list[Env | FieldEnv] = [*common.env(values)]
+    env.append(FieldEnv(name=NODE_NAME_ENV, field_path="spec.nodeName"))
     return Container(
         name=NAME,
         image=bench.image,
         command=["sh", "-c", drivers.load("benchmark"), "perfbot-benchmark", *bench.command],
-        env=common.env(values),
+        env=env,
         working_dir=paths.SOURCE if source != "none" else None,
         volume_mounts=[common.workspace_mount()] if job.deploy is None else None,
         inputs=inputs or None,
@@ -65,5 +80,14 @@ def benchmark_template(job: JobConfig, clone_url: str) -> Container:
         active_deadline_seconds=bench.timeout,
         node_selector=common.node_selector(job.placement),
         tolerations=common.tolerations(job.placement),
+        affinity=placement.measure_affinity(),
+        labels=placement.measure_labels(),
         resources=common.resources(bench.resources),
     )
+
+
+def side_image(job: JobConfig, sha: str) -> str:
+    """What one side runs: its deployed service's image, or the client's own for a build dir."""
+    if job.deploy is not None:
+        return deploy_image(job, sha)
+    return job.benchmark.image

@@ -17,7 +17,7 @@ from hera.workflows.models import (
 )
 
 from workflows.config import DeployConfig, JobConfig
-from workflows.pipeline import check, common, local, paths
+from workflows.pipeline import check, common, local, paths, placement
 from workflows.pipeline.variables import input_parameter
 
 NAME = "deploy"
@@ -50,8 +50,8 @@ def deploy_template(job: JobConfig) -> Container:
         **deploy.env,
     }
     workspace = paths.side_workspace(side)
+    image = deploy_image(job, sha)
     if job.build.kind == "image":
-        image = deploy.image or check.image_ref(job, sha)
         working_dir = None
         mounts = None
         annotations = (
@@ -60,7 +60,6 @@ def deploy_template(job: JobConfig) -> Container:
             else {local.UNSUPPORTED: _local_unsupported(job)}
         )
     else:
-        image = deploy.image or job.build.builder_image
         working_dir = workspace
         mounts = [common.workspace_mount()]
         annotations = local.command(deploy.local_command) if deploy.local_command else None
@@ -83,9 +82,24 @@ def deploy_template(job: JobConfig) -> Container:
         retry_strategy=common.retry(deploy.retries),
         node_selector=common.node_selector(job.placement),
         tolerations=common.tolerations(job.placement),
+        affinity=placement.measure_affinity(),
+        labels=placement.measure_labels(),
         resources=common.resources(deploy.resources),
         annotations=annotations,
     )
+
+
+def deploy_image(job: JobConfig, sha: str) -> str:
+    """The image one side's service runs: the side's build (image jobs) or a fixed image."""
+    deploy = job.deploy
+    assert deploy is not None
+    if deploy.image:
+        return deploy.image
+    if job.build.kind == "image":
+        return check.image_ref(job, sha)
+    image = job.build.builder_image
+    assert image is not None  # config validation: a command build names its builder image
+    return image
 
 
 def _local_unsupported(job: JobConfig) -> str:

@@ -1,8 +1,10 @@
 """`measure`: base and head deployed side by side, then the interleaved benchmark, as one DAG.
 
-The semaphore sits on this template, so it is held from the first deploy to the last round:
-two runs never share the benchmark nodes, whatever their jobs. Its outputs are the two sides'
-result artifacts.
+The semaphore sits on this template, so it is held from the first deploy to the last round, and
+nothing before it (builds) waits for it. Its size is the number of benchmark nodes (an overlay
+setting): that many runs measure at once, each on a node of its own, which the measure pods'
+affinity rules (`placement`) guarantee whatever the jobs. Its outputs are the two sides' result
+artifacts.
 """
 
 from __future__ import annotations
