@@ -51,6 +51,10 @@ class Recorder:
     def node_retrying(self, node: Node, delay: float) -> None:
         self.events.append(("retrying", node.id))
 
+    def node_progress(self, node: Node) -> None:
+        assert node.progress is not None
+        self.events.append((f"progress {node.progress.done}/{node.progress.total}", node.id))
+
     def warning(self, text: str) -> None:
         self.warnings.append(text)
 

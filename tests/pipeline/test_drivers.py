@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from workflows.local.selfreport import side_running
 from workflows.pipeline import drivers
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -333,6 +334,19 @@ def test_the_progress_file_counts_the_sides_done_out_of_both_sides_of_every_roun
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "log").read_text().splitlines() == ["0/4", "1/4", "2/4", "3/4"]
     assert progress.read_text() == "4/4\n"
+
+
+def test_the_local_display_names_the_side_the_driver_is_running(tmp_path):
+    env = bench_env(tmp_path, "5") | {"ARGO_PROGRESS_FILE": str(tmp_path / "progress")}
+    command = (
+        'echo "$(cat "$ARGO_PROGRESS_FILE") $PERFBOT_ROUND $PERFBOT_SIDE" >> "$LOG"; '
+        'echo {} > "$PERFBOT_RESULT"'
+    )
+    result = run("benchmark", env, "sh", "-c", command, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for line in (tmp_path / "log").read_text().splitlines():
+        progress, round_, side = line.split()
+        assert side_running(int(progress.split("/")[0])) == (int(round_), side)
 
 
 def test_no_progress_file_is_written_when_argo_names_none(tmp_path):

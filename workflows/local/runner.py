@@ -208,6 +208,9 @@ class _PrewarmReports:
     def node_retrying(self, node: Node, delay: float) -> None:
         self.display.node_retrying(node, delay)
 
+    def node_progress(self, node: Node) -> None:
+        self.display.node_progress(node)
+
     def warning(self, text: str) -> None:
         self.display.warning(text)
 
