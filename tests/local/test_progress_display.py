@@ -17,37 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.local.conftest import git
+from tests.local.conftest import ONE_RESULT, command_job
 
 ROUNDS = 3
 SLEEP = 0.4  # seconds per side: long enough for several redraws of the bar per round
-RESULT = '{"benchmarks": [{"name": "op", "unit": "ms", "samples": [1.0]}]}'
-CONFIG = f"""\
-repos:
-  acme/tool:
-    default_job: cli
-    jobs:
-      cli:
-        build:
-          builder_image: python:3.11
-          command: [sh, -c, "true"]
-        benchmark:
-          image: python:3.11
-          command: [sh, bench.sh]
-          rounds: {ROUNDS}
-"""
 PERFBOT = str(Path(sys.executable).parent / "perfbot")
 
 
 @pytest.fixture
 def slow_rounds(repo: Path) -> Path:
-    (repo / "perfbot.yaml").write_text(CONFIG)
-    (repo / "bench.sh").write_text(f"sleep {SLEEP}\necho '{RESULT}' > \"$PERFBOT_RESULT\"\n")
-    git(repo, "add", "perfbot.yaml", "bench.sh")
-    git(repo, "commit", "--quiet", "-m", "config")
-    (repo / "version.txt").write_text("v3\n")
-    git(repo, "commit", "--quiet", "-am", "third")
-    return repo
+    return command_job(repo, f"sleep {SLEEP}\necho '{ONE_RESULT}' > \"$PERFBOT_RESULT\"\n", ROUNDS)
 
 
 def command(repo: Path, out: Path) -> list[str]:

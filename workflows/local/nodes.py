@@ -67,6 +67,7 @@ class Node:
     outputs: Outputs = field(default_factory=Outputs)
     children: list[Node] = field(default_factory=list)
     ports: dict[int, int] = field(default_factory=dict)  # declared port -> local port
+    argv: list[str] = field(default_factory=list)  # what the latest attempt ran
     progress: Progress | None = None  # what the running attempt reported in ARGO_PROGRESS_FILE
 
     def start(self) -> None:

@@ -59,6 +59,7 @@ class PodSteps:
                 log.write(f"\n--- attempt {node.attempt} of {node.attempts} ---\n")
         node.ports.clear()
         prepared = containers.prepare(self.run_context, node, resolved, inputs.artifacts)
+        node.argv = prepared.argv
         if self._pods is not None and not node.daemon:
             self._pods.acquire()
         try:
