@@ -166,8 +166,7 @@ class BuildConfig(_Model):
             raise ValueError("expected exactly one of `dockerfile` or `command`")
         if self.dockerfile is not None and not (self.registry and self.image):
             raise ValueError("a `dockerfile` build needs `registry` and `image` to push to")
-        if self.command is not None and not self.builder_image:
-            raise ValueError("a `command` build needs `builder_image` to run it in")
+        # a `command` build without `builder_image` runs locally only: JobConfig.cluster_gaps
         for path in self.keep:
             if path.startswith("/") or ".." in path.split("/"):
                 raise ValueError(f"keep: expected paths inside the checkout, got {path!r}")
@@ -245,7 +244,7 @@ class DeployConfig(_Model):
 
 
 class BenchmarkConfig(_Model):
-    image: str
+    image: str | None = None  # required on Argo only: JobConfig.cluster_gaps
     command: Command
     format: str = "perfbot"
     rounds: int = Field(default=10, ge=1, le=1000)
@@ -455,6 +454,17 @@ class JobConfig(_Model):
     @property
     def template_name(self) -> str:
         return f"perf-{self.name}"
+
+    def cluster_gaps(self) -> list[str]:
+        """Why this job cannot run on Argo: the images a local-only job may leave out."""
+        gaps = []
+        if self.build.kind == "command" and not self.build.builder_image:
+            gaps.append(f"job {self.name} has no builder_image: it cannot run on Argo")
+            if self.deploy is not None and not self.deploy.image:
+                gaps.append(f"job {self.name} has no deploy.image: it cannot run on Argo")
+        if not self.benchmark.image:
+            gaps.append(f"job {self.name} has no benchmark.image: it cannot run on Argo")
+        return gaps
 
     @property
     def benchmark_source(self) -> Literal["head", "base", "none"]:

@@ -73,10 +73,6 @@ ERRORS = [
         "repos.acme/db.jobs.sql.benchmark.rounds: expected a number >= 1, got 0",
     ),
     (
-        one_job("        build: {command: [make]}\n        benchmark: {image: b, command: [x]}\n"),
-        "repos.acme/db.jobs.sql.build: a `command` build needs `builder_image`",
-    ),
-    (
         one_job(
             "        build: {builder_image: gcc}\n        benchmark: {image: b, command: [x]}\n"
         ),

@@ -271,38 +271,74 @@ def test_the_build_lock_satisfies_the_build_system():
         assert requirement.specifier.contains(entries[name][0]), name
 
 
-def test_the_lock_holds_every_dependency_of_what_it_locks_and_nothing_else():
-    """Walks the dependency graph from pyproject.toml through the installed distributions'
-    metadata, wherever the installed version is the locked one (the tests' environment usually
-    is the lock)."""
+PROJECT = "perfbot (pyproject.toml)"  # how uv names the project in a lock's `# via` lines
+
+
+def needed_by(path: Path) -> dict[str, set[str]]:
+    """name -> the names its `# via` lines say need it (the project as PROJECT)."""
+    via: dict[str, set[str]] = {}
+    current = ""
+    listing = False
+    for line in path.read_text().splitlines():
+        stripped = line.strip()
+        if line and not line[0].isspace() and not line.startswith("#"):
+            current = canonicalize_name(line.split("==")[0])
+            via[current] = set()
+            listing = False
+        elif stripped.startswith("# via"):
+            rest = stripped.removeprefix("# via").strip()
+            listing = not rest
+            if rest:
+                via[current].add(rest)
+        elif listing and stripped.startswith("#   "):
+            via[current].add(stripped.removeprefix("#").strip())
+        else:
+            listing = False
+    return {name: {n if n == PROJECT else canonicalize_name(n) for n in needs}
+            for name, needs in via.items()}  # fmt: skip
+
+
+def test_every_locked_package_is_needed_by_pyproject_and_nothing_else_is_locked():
+    """From the lock and pyproject.toml alone, whatever the package index or the venv holds:
+    every entry is reached from the project through the lock's own `# via` lines."""
     entries = locked(LOCK)
-    queue = [Requirement(text) for text in PYPROJECT["project"]["dependencies"]]
-    reached: set[str] = set()
-    seen: set[tuple[str, frozenset[str]]] = set()
-    checked = 0
+    via = needed_by(LOCK)
+    assert set(via) == set(entries)
+    direct = {canonicalize_name(Requirement(t).name) for t in PYPROJECT["project"]["dependencies"]}
+    assert {name for name, needs in via.items() if PROJECT in needs} == direct
+    reached, queue = set(), [PROJECT]
     while queue:
-        requirement = queue.pop()
-        name = canonicalize_name(requirement.name)
-        key = (name, frozenset(requirement.extras))
-        if key in seen:
-            continue
-        seen.add(key)
-        reached.add(name)
-        assert name in entries, f"{name} (needed via the graph) is not in {LOCK.name}"
+        parent = queue.pop()
+        for name, needs in via.items():
+            if parent in needs and name not in reached:
+                reached.add(name)
+                queue.append(name)
+    assert reached == set(entries)
+
+
+def test_the_lock_holds_every_dependency_of_the_locked_versions():
+    """The declared dependencies of each locked package, from its installed metadata where the
+    installed version is the locked one (`make test` installs the lock's versions)."""
+    entries = locked(LOCK)
+    extras: dict[str, set[str]] = {}
+    for text in PYPROJECT["project"]["dependencies"]:
+        requirement = Requirement(text)
+        extras.setdefault(canonicalize_name(requirement.name), {""}).update(requirement.extras)
+    checked = 0
+    for name, (version, _) in entries.items():
         try:
             installed = metadata.distribution(name)
         except metadata.PackageNotFoundError:
             continue
-        if installed.version != entries[name][0]:
+        if installed.version != version:
             continue
         checked += 1
         for text in installed.requires or []:
             dependency = Requirement(text)
-            extras = {""} | set(requirement.extras)
             if dependency.marker is None or any(
                 dependency.marker.evaluate({**IMAGE_ENVIRONMENT, "extra": extra})
-                for extra in extras
+                for extra in extras.get(name, {""})
             ):
-                queue.append(dependency)
+                needed = canonicalize_name(dependency.name)
+                assert needed in entries, f"{needed} (needed by {name}) is not in {LOCK.name}"
     assert checked >= len(PYPROJECT["project"]["dependencies"])
-    assert set(entries) == reached

@@ -51,6 +51,10 @@ class Recorder:
     def node_retrying(self, node: Node, delay: float) -> None:
         self.events.append(("retrying", node.id))
 
+    def node_progress(self, node: Node) -> None:
+        assert node.progress is not None
+        self.events.append((f"progress {node.progress.done}/{node.progress.total}", node.id))
+
     def warning(self, text: str) -> None:
         self.warnings.append(text)
 
@@ -125,3 +129,32 @@ def node(result: RunResult, node_id: str) -> Node:
     matches = [n for n in result.state.nodes() if n.id == node_id]
     assert matches, f"no node {node_id}; nodes: {[n.id for n in result.state.nodes()]}"
     return matches[0]
+
+
+COMMAND_JOB = """\
+repos:
+  acme/tool:
+    default_job: cli
+    jobs:
+      cli:
+        build:
+          builder_image: python:3.11
+          command: [sh, -c, "true"]
+        benchmark:
+          image: python:3.11
+          command: {command}
+          rounds: {rounds}
+"""
+ONE_RESULT = '{"benchmarks": [{"name": "op", "unit": "ms", "samples": [1.0]}]}'
+
+
+def command_job(repo: Path, bench: str, rounds: int, command: str = "[sh, bench.sh]") -> Path:
+    """`repo` with a command-line job whose rounds run `bench` (a sh script), committed, and
+    one more commit on top, so `--base HEAD~1` and `--head HEAD` both have the job."""
+    (repo / "perfbot.yaml").write_text(COMMAND_JOB.format(command=command, rounds=rounds))
+    (repo / "bench.sh").write_text(bench)
+    git(repo, "add", "perfbot.yaml", "bench.sh")
+    git(repo, "commit", "--quiet", "-m", "config")
+    (repo / "version.txt").write_text("v3\n")
+    git(repo, "commit", "--quiet", "-am", "third")
+    return repo

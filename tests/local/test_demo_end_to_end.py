@@ -103,10 +103,10 @@ def rounds_in_order(out: Path) -> list[tuple[str, int]]:
     return [(side, number) for _, side, number in sorted(runs)]
 
 
-def test_benchmark_rounds_alternate_base_and_head(slowdown: tuple[Result, Path]) -> None:
+def test_benchmark_rounds_alternate_the_order_ab_ba(slowdown: tuple[Result, Path]) -> None:
     _, out = slowdown
-    rounds = int(ROUNDS)
-    expected = [(side, n) for n in range(1, rounds + 1) for side in ("base", "head")]
+    orders = (("base", "head"), ("head", "base"))
+    expected = [(side, n) for n in range(1, int(ROUNDS) + 1) for side in orders[(n + 1) % 2]]
     assert rounds_in_order(out) == expected
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from workflows.local.selfreport import side_running
 from workflows.pipeline import drivers
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -189,21 +190,24 @@ def bench_env(tmp_path: Path, rounds: str = "3", kind: str = "url") -> dict[str,
     return env
 
 
-def test_benchmark_rounds_alternate_base_and_head_against_their_urls(tmp_path):
-    result = run("benchmark", bench_env(tmp_path), "sh", "-c", RECORD, cwd=tmp_path)
+def test_benchmark_rounds_alternate_the_order_ab_ba_against_each_sides_url(tmp_path):
+    result = run("benchmark", bench_env(tmp_path, "4"), "sh", "-c", RECORD, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = [line.split()[:3] for line in (tmp_path / "log").read_text().splitlines()]
+    base, head = "http://10.0.0.1:8000", "http://10.0.0.2:8001"
     assert lines == [
-        ["base", "1", "http://10.0.0.1:8000"],
-        ["head", "1", "http://10.0.0.2:8001"],
-        ["base", "2", "http://10.0.0.1:8000"],
-        ["head", "2", "http://10.0.0.2:8001"],
-        ["base", "3", "http://10.0.0.1:8000"],
-        ["head", "3", "http://10.0.0.2:8001"],
+        ["base", "1", base],
+        ["head", "1", head],
+        ["head", "2", head],
+        ["base", "2", base],
+        ["base", "3", base],
+        ["head", "3", head],
+        ["head", "4", head],
+        ["base", "4", base],
     ]
     for side in ("base", "head"):
-        files = sorted(p.name for p in (tmp_path / "results" / side).iterdir())
-        assert files == ["round-001.json", "round-002.json", "round-003.json"]
+        files = sorted(p.name for p in (tmp_path / "results" / side).glob("round-*"))
+        assert files == [f"round-00{n}.json" for n in range(1, 5)]
 
 
 def test_a_command_line_benchmark_runs_inside_each_sides_build(tmp_path):
@@ -228,6 +232,146 @@ def test_a_failing_round_names_the_round_and_side(tmp_path):
     result = run("benchmark", bench_env(tmp_path, "2"), *command, cwd=tmp_path)
     assert result.returncode == 2
     assert "round 1 on head failed" in result.stderr
+
+
+MANIFEST_HEADER = ["round", "position", "started", "finished", "node", "cpu", "kernel", "image"]
+
+
+def manifest(tmp_path: Path, side: str) -> list[list[str]]:
+    text = (tmp_path / "results" / side / "rounds.tsv").read_text()
+    assert text.endswith("\n")
+    return [line.split("\t") for line in text.split("\n")[:-1]]
+
+
+def first_cpu_model() -> str:
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return ""
+    models = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+    return models[0] if models else ""
+
+
+def test_each_side_gets_a_round_manifest_with_its_position_times_and_machine(tmp_path):
+    env = bench_env(tmp_path, "2") | {"PERFBOT_NODE_NAME": "node-7", "PERFBOT_IMAGE": "r/b:1"}
+    result = run("benchmark", env, "sh", "-c", RECORD, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    machine = ["node-7", first_cpu_model(), os.uname().release, "r/b:1"]
+    for side, positions in (("base", ["1", "2"]), ("head", ["2", "1"])):
+        header, *rows = manifest(tmp_path, side)
+        assert header == MANIFEST_HEADER
+        assert [row[:2] for row in rows] == [["1", positions[0]], ["2", positions[1]]]
+        assert [row[4:] for row in rows] == [machine, machine]
+        for row in rows:
+            assert 0 < float(row[2]) <= float(row[3])
+
+
+def test_the_second_side_of_a_round_starts_after_the_first_finished(tmp_path):
+    result = run("benchmark", bench_env(tmp_path, "2"), "sh", "-c", RECORD, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = {side: manifest(tmp_path, side)[1:] for side in ("base", "head")}
+    round_1 = (rows["base"][0], rows["head"][0])
+    round_2 = (rows["head"][1], rows["base"][1])
+    for first, second in (round_1, round_2):
+        assert float(first[3]) <= float(second[2])
+
+
+def test_the_manifest_names_the_host_when_no_node_name_is_given(tmp_path):
+    result = run("benchmark", bench_env(tmp_path, "1"), "sh", "-c", RECORD, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    row = manifest(tmp_path, "base")[1]
+    assert row[4] == subprocess.run(["hostname"], capture_output=True, text=True).stdout.strip()
+    assert row[7] == ""
+
+
+@pytest.mark.parametrize(
+    ("date_prints", "started"),
+    [
+        ("1700000000.123456789", "1700000000.123456789"),  # GNU, busybox
+        ("1700000000.N", "1700000000"),  # BSD: no %N
+        ("1700000000.%N", "1700000000"),
+        ("", "1700000000"),
+    ],
+)
+def test_the_manifest_times_have_a_fraction_only_where_date_gives_one(
+    tmp_path, date_prints, started
+):
+    body = f'case "$1" in +%s.%N) printf "%s\\n" "{date_prints}" ;; *) echo 1700000000 ;; esac\n'
+    env = bench_env(tmp_path, "1")
+    env["PATH"] = f"{fake_executable(tmp_path / 'bin', 'date', body)}:{os.environ['PATH']}"
+    result = run("benchmark", env, "sh", "-c", RECORD, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert manifest(tmp_path, "base")[1][2:4] == [started, started]
+
+
+HOSTILE = "evil\tnode\n$(touch pwned)`touch pwned2` \"q' %s \\n ${HOME}"
+
+
+def test_a_hostile_node_name_is_written_inert_on_one_line(tmp_path):
+    env = bench_env(tmp_path, "1") | {"PERFBOT_NODE_NAME": HOSTILE, "PERFBOT_IMAGE": "a\tb"}
+    result = run("benchmark", env, "sh", "-c", RECORD, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    header, row = manifest(tmp_path, "head")
+    assert len(row) == len(header)
+    assert row[4] == HOSTILE.replace("\t", " ").replace("\n", " ")
+    assert row[7] == "a b"
+    assert not list(tmp_path.rglob("pwned*"))
+
+
+def test_a_side_that_fails_adds_no_manifest_line(tmp_path):
+    command = ["sh", "-c", '[ "$PERFBOT_SIDE" = base ] && echo {} > "$PERFBOT_RESULT"']
+    result = run("benchmark", bench_env(tmp_path, "2"), *command, cwd=tmp_path)
+    assert result.returncode == 2
+    assert [row[:2] for row in manifest(tmp_path, "base")[1:]] == [["1", "1"]]
+    assert manifest(tmp_path, "head") == [MANIFEST_HEADER]
+
+
+def test_the_progress_file_counts_the_sides_done_out_of_both_sides_of_every_round(tmp_path):
+    progress = tmp_path / "progress"
+    env = bench_env(tmp_path, "2") | {"ARGO_PROGRESS_FILE": str(progress)}
+    command = 'cat "$ARGO_PROGRESS_FILE" >> "$LOG"; echo {} > "$PERFBOT_RESULT"'
+    result = run("benchmark", env, "sh", "-c", command, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "log").read_text().splitlines() == ["0/4", "1/4", "2/4", "3/4"]
+    assert progress.read_text() == "4/4\n"
+
+
+def test_the_local_display_names_the_side_the_driver_is_running(tmp_path):
+    env = bench_env(tmp_path, "5") | {"ARGO_PROGRESS_FILE": str(tmp_path / "progress")}
+    command = (
+        'echo "$(cat "$ARGO_PROGRESS_FILE") $PERFBOT_ROUND $PERFBOT_SIDE" >> "$LOG"; '
+        'echo {} > "$PERFBOT_RESULT"'
+    )
+    result = run("benchmark", env, "sh", "-c", command, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for line in (tmp_path / "log").read_text().splitlines():
+        progress, round_, side = line.split()
+        assert side_running(int(progress.split("/")[0])) == (int(round_), side)
+
+
+def test_no_progress_file_is_written_when_argo_names_none(tmp_path):
+    result = run("benchmark", bench_env(tmp_path, "1"), "sh", "-c", RECORD, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log", "results"]
+
+
+@pytest.mark.parametrize(
+    ("command", "hinted"),
+    [
+        (["sh", "-c", ': > "$PERFBOT_RESULT"', "sh", "$PERFBOT_RESULT"], False),
+        (["cp", "/dev/null", "$PERFBOT_RESULT"], True),
+        (["cp", "/dev/null", "${PERFBOT_RESULT}"], True),
+        (["/bin/sh", "-c", 'true "$PERFBOT_RESULT"'], False),
+        (["true", "PERFBOT_RESULT"], False),
+        (["true"], False),
+    ],
+)
+def test_a_missing_result_explains_that_a_list_command_is_not_expanded(tmp_path, command, hinted):
+    result = run("benchmark", bench_env(tmp_path, "1"), *command, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "round 1 on base wrote no result" in result.stderr
+    assert ("not expanded" in result.stderr) is hinted
+    assert ("command: [sh, -c, " in result.stderr) is hinted
 
 
 @pytest.mark.parametrize("rounds", ["", "0", "007", "abc", "1001", "99999", "-3", "2 ", "1e3"])

@@ -45,6 +45,10 @@ def command(config_path: str, out: Path, check: bool) -> None:
     from workflows.pipeline.render import drift, render, write
 
     config = load(config_path)
+    gaps = [gap for repo in config.repos.values() for job in repo.jobs.values()
+            for gap in job.cluster_gaps()]  # fmt: skip
+    if gaps:
+        raise BadInput(f"{config_path}: {'; '.join(gaps)} (perfbot run --local can run it)")
     files = render(config, source=Path(config_path).name)
     if check:
         found = drift(files, out)

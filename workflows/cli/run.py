@@ -30,7 +30,7 @@ from workflows.cli.errors import BadInput
     "--config",
     type=click.Path(path_type=Path),
     default=None,
-    help="perfbot.yaml to use (default: perfbot.yaml at the repository's root).",
+    help="perfbot.yaml to use (default: $PERFBOT_CONFIG, else perfbot.yaml at the repo's root).",
 )
 @click.option(
     "--out",

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from workflows.local import extensions, probes
+from workflows.local import extensions, probes, selfreport
 from workflows.local.nodes import Node
 from workflows.local.paths import PathMap
 from workflows.local.processes import ProcessTable
@@ -143,6 +143,8 @@ def prepare(
     for name, value in declared.items():
         env[name] = paths.rewrite(_expand(value, declared))
     declared = {name: env[name] for name in declared}
+    # Argo's controller appends its own env after the template's, so its value wins there too.
+    env[selfreport.ENV] = str(directory / selfreport.FILE_NAME)
     argv = [paths.rewrite(_expand(item, declared)) for item in argv]
     cwd = Path(paths.rewrite(_expand(str(working), declared))) if working else directory / "work"
     if working and not cwd.is_absolute():

@@ -21,6 +21,7 @@ class Display(Protocol):
     def node_started(self, node: Node) -> None: ...
     def node_finished(self, node: Node) -> None: ...
     def node_retrying(self, node: Node, delay: float) -> None: ...
+    def node_progress(self, node: Node) -> None: ...
     def warning(self, text: str) -> None: ...
 
 
@@ -32,6 +33,9 @@ class NullDisplay:
         pass
 
     def node_retrying(self, node: Node, delay: float) -> None:
+        pass
+
+    def node_progress(self, node: Node) -> None:
         pass
 
     def warning(self, text: str) -> None:

@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from workflows.local.selfreport import Progress
 
 
 class Phase(StrEnum):
@@ -63,6 +67,8 @@ class Node:
     outputs: Outputs = field(default_factory=Outputs)
     children: list[Node] = field(default_factory=list)
     ports: dict[int, int] = field(default_factory=dict)  # declared port -> local port
+    argv: list[str] = field(default_factory=list)  # what the latest attempt ran
+    progress: Progress | None = None  # what the running attempt reported in ARGO_PROGRESS_FILE
 
     def start(self) -> None:
         self.phase = Phase.RUNNING

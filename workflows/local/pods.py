@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from workflows.local import containers, extensions, probes, processes
+from workflows.local import containers, extensions, probes, processes, selfreport
 from workflows.local.containers import RunContext
 from workflows.local.frames import Arguments, Display, Frame, earliest, exit_message
 from workflows.local.nodes import Node, Phase
@@ -59,6 +59,7 @@ class PodSteps:
                 log.write(f"\n--- attempt {node.attempt} of {node.attempts} ---\n")
         node.ports.clear()
         prepared = containers.prepare(self.run_context, node, resolved, inputs.artifacts)
+        node.argv = prepared.argv
         if self._pods is not None and not node.daemon:
             self._pods.acquire()
         try:
@@ -75,6 +76,7 @@ class PodSteps:
                 return Phase.ERROR, f"cannot run {prepared.argv[0]!r}: {exc.strerror or exc}"
             if node.daemon:
                 return self._await_ready(node, prepared, process, frame, deadline)
+            node.progress = selfreport.Progress(prepared.step_dir / selfreport.FILE_NAME)
             outcome = self._wait(node, process, frame, deadline)
         finally:
             if self._pods is not None and not node.daemon:
@@ -98,10 +100,16 @@ class PodSteps:
             if stopped is not None:
                 processes.stop(process)
                 return stopped
+            self._report_progress(node)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.popen.wait(timeout=POLL_SECONDS)
         processes.finish(process)
+        self._report_progress(node)
         return None
+
+    def _report_progress(self, node: Node) -> None:
+        if node.progress is not None and node.progress.poll():
+            self.display.node_progress(node)
 
     def _stopped(
         self, node: Node, frame: Frame, deadline: float | None

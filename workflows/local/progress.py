@@ -3,6 +3,9 @@
 A terminal gets a live list of steps (rich), redrawn a few times a second, with each step's
 state and elapsed time; `--quiet`, or a stderr that is not a terminal (CI logs), gets one plain
 line per step start and end instead. Both write to stderr, so stdout carries only the report.
+A step that reports its progress (`ARGO_PROGRESS_FILE`, as the benchmark driver does) gets a bar
+and the time left on its row, or in plain mode one line per benchmark round: a benchmark is
+most of a run's time, and a silent one looks hung.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from typing import IO, Any
 
 from rich.console import Console, Group
 from rich.live import Live
+from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
 from workflows.local.nodes import Node, Phase
+from workflows.local.selfreport import BENCHMARK_TEMPLATE, SIDES_PER_ROUND, describe
 
 _STYLE = {
     Phase.PENDING: ("·", "dim"),
@@ -64,6 +69,15 @@ class PlainProgress:
     def node_retrying(self, node: Node, delay: float) -> None:
         self._line(f"{node.id}: attempt {node.attempt} failed ({node.message}); retrying")
 
+    def node_progress(self, node: Node) -> None:
+        """A benchmark: one line as each round starts; any other step: each change."""
+        progress = node.progress
+        if progress is None or progress.done >= progress.total:
+            return
+        if node.template == BENCHMARK_TEMPLATE and progress.done % SIDES_PER_ROUND:
+            return
+        self._line(f"{node.id}: {describe(node.template, progress)}")
+
     def warning(self, text: str) -> None:
         self._line(f"warning: {text}")
 
@@ -100,10 +114,15 @@ class LiveProgress:
                 style = "cyan"
             elapsed = f"{node.elapsed:.1f}s" if node.started is not None else ""
             note = node.message if node.phase != Phase.RUNNING else ""
+            state: Any = Text(state_text(node), style=style)
+            progress = node.progress
+            if node.phase == Phase.RUNNING and progress is not None and progress.reported:
+                state = ProgressBar(total=progress.total, completed=progress.done, width=14)
+                note = describe(node.template, progress)
             table.add_row(
                 Text(mark, style=style),
                 Text("  " * node.depth + node.name, style="bold" if not node.leaf else ""),
-                Text(state_text(node), style=style),
+                state,
                 elapsed,
                 Text(note, style="dim"),
             )
@@ -119,6 +138,9 @@ class LiveProgress:
 
     def node_retrying(self, node: Node, delay: float) -> None:
         pass
+
+    def node_progress(self, node: Node) -> None:
+        pass  # render() reads node.progress on every refresh
 
     def warning(self, text: str) -> None:
         self._warnings.append(text)

@@ -13,8 +13,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from workflows.local.containers import RunContext, step_dir
 from workflows.local.executor import RunResult
 from workflows.local.nodes import Node, Phase
+from workflows.local.selfreport import BENCHMARK_TEMPLATE
+from workflows.pipeline.paths import RESULTS as RESULTS_PATH
 
 RESULTS = ("base-results", "head-results")
 REPORT_JSON = "report-json"
@@ -78,3 +81,36 @@ def collect(result: RunResult, out: Path, compare_args: list[str]) -> Collected:
     comparison = compare_paths(results["base"], results["head"], compare_args)
     (out / "report.html").write_text(render_html(comparison), encoding="utf-8")
     return Collected(text=render_text(comparison), verdict=verdict, results=results)
+
+
+KEPT_ROUNDS = (
+    "\nkept the {count} round files measured so far in {where} (compare them by hand: "
+    "perfbot compare {where}/base {where}/head)"
+)
+
+
+def salvage(result: RunResult, run: RunContext, out: Path) -> str:
+    """After a failure or Ctrl-C, the rounds already measured: copied to `--out`, not lost.
+
+    The benchmark step's results are output artifacts, which exist only once it succeeds; its
+    directory still holds every round file written so far until the run's work is removed.
+    """
+    kept = 0
+    for node in result.state.nodes():
+        if node.template != BENCHMARK_TEMPLATE or node.started is None:
+            continue
+        directory = step_dir(run, node)
+        for side in ("base", "head"):
+            # where the driver wrote (PERFBOT_RESULTS under the step's private /perfbot), or
+            # the artifact's own directory when a template writes there directly
+            candidates = (
+                directory / "root" / RESULTS_PATH.lstrip("/") / side,
+                directory / "outputs" / "artifacts" / f"{side}-results" / side,
+            )
+            for source in candidates:
+                rounds = sorted(source.glob("round-*")) if source.is_dir() else []
+                if rounds:
+                    kept += len(rounds)
+                    _copy(source, out / "results" / side)
+                    break
+    return KEPT_ROUNDS.format(count=kept, where=out / "results") if kept else ""

@@ -12,6 +12,8 @@ run locally); 3 the pipeline failed (a step failed or the deadline passed); 130 
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import signal
 import tempfile
@@ -24,6 +26,7 @@ from typing import Any
 
 from workflows.cli.errors import BadInput
 from workflows.local import reports
+from workflows.local.cautions import cautions
 from workflows.local.containers import RunContext
 from workflows.local.executor import Executor, InvalidRun, RunResult
 from workflows.local.nodes import Node
@@ -37,6 +40,7 @@ EXIT_BAD_INPUT = 2
 EXIT_PIPELINE_FAILED = 3
 EXIT_INTERRUPTED = 130
 CONFIG_NAME = "perfbot.yaml"
+CONFIG_ENV = "PERFBOT_CONFIG"
 LOG_TAIL_LINES = 20
 MAX_ROUNDS = 1000
 
@@ -84,6 +88,7 @@ class Prepared:
     template: dict[str, Any]
     parameters: dict[str, str]
     compare_args: list[str]
+    warnings: tuple[str, ...] = ()
 
 
 def prepare(request: LocalRun) -> Prepared:
@@ -96,7 +101,7 @@ def prepare(request: LocalRun) -> Prepared:
         raise BadInput(f"--repo {request.repo}: {exc}") from None
     base_sha = _commit(repo, request.base, "--base")
     head_sha = _commit(repo, request.head, "--head")
-    config_path = request.config or repo / CONFIG_NAME
+    config_path = request.config or _config_from_environment() or repo / CONFIG_NAME
     if not config_path.is_file():
         raise BadInput(f"no config at {config_path} (pass --config FILE)")
     try:
@@ -118,8 +123,15 @@ def prepare(request: LocalRun) -> Prepared:
     )
     if request.rounds is not None:
         parameters[ROUNDS] = str(request.rounds)
+    warnings = tuple(cautions(repo, request.head, base_sha, head_sha))
     return Prepared(repo, repo_name, job.name, base_sha, head_sha, template, parameters,
-                    compare_args(job))  # fmt: skip
+                    compare_args(job), warnings)  # fmt: skip
+
+
+def _config_from_environment() -> Path | None:
+    """`$PERFBOT_CONFIG`, the config the bot and every other command read, when set."""
+    value = os.environ.get(CONFIG_ENV, "")
+    return Path(value) if value else None
 
 
 def _commit(repo: Path, ref: str, flag: str) -> str:
@@ -158,6 +170,8 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
     )
     progress = choose(request.quiet, title)
     display = _PrewarmReports(progress)
+    for warning in prepared.warnings:
+        display.warning(warning)
     try:
         try:
             executor = Executor(
@@ -173,7 +187,8 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
             except NotRunnable as exc:
                 raise BadInput(f"job {prepared.job_name} cannot run locally: {exc}") from None
         if not result.succeeded:
-            raise PipelineFailed(*failure_message(result, logs))
+            message, code = failure_message(result, logs, context.base_env.get("PATH"))
+            raise PipelineFailed(message + reports.salvage(result, context, out), code)
         collected = reports.collect(result, out, prepared.compare_args)
     finally:
         if not request.keep_work:
@@ -208,6 +223,9 @@ class _PrewarmReports:
     def node_retrying(self, node: Node, delay: float) -> None:
         self.display.node_retrying(node, delay)
 
+    def node_progress(self, node: Node) -> None:
+        self.display.node_progress(node)
+
     def warning(self, text: str) -> None:
         self.display.warning(text)
 
@@ -233,7 +251,9 @@ def _interrupts(stop: Callable[[str], None]) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def failure_message(result: RunResult, logs: Path) -> tuple[str, int]:
+def failure_message(
+    result: RunResult, logs: Path, path: str | None = None
+) -> tuple[str, int]:
     """One clear message: what stopped the run, which step, and the tail of its log."""
     if result.interrupted:
         return (
@@ -248,7 +268,25 @@ def failure_message(result: RunResult, logs: Path) -> tuple[str, int]:
         head = f"step {node.id} {node.phase.value.lower()}: {node.message}"
     else:
         head = f"the pipeline {result.phase.value.lower()}: {result.root.message}"
-    return head + _log_tail(node, logs), EXIT_PIPELINE_FAILED
+    return head + _log_tail(node, logs) + _which_python(node, path), EXIT_PIPELINE_FAILED
+
+
+WHICH_PYTHON = (
+    "\nnote: `{name}` in this step is {found}: locally the Python that runs perfbot comes first "
+    "on PATH. To run another, name it in the command (`.venv/bin/python`, `python3.12`); see "
+    "docs/local.md, \"Which Python a step runs\""
+)
+_PYTHON = re.compile(r"python[0-9.]*")
+
+
+def _which_python(node: Node | None, path: str | None) -> str:
+    """A failed step that ran a bare `python` may have meant the user's, not perfbot's."""
+    if node is None:
+        return ""
+    name = next((item for item in node.argv if _PYTHON.fullmatch(item)), None)
+    if name is None:
+        return ""
+    return WHICH_PYTHON.format(name=name, found=shutil.which(name, path=path) or "not found")
 
 
 def _log_tail(node: Node | None, logs: Path) -> str:

@@ -46,7 +46,6 @@ def build_template(job: JobConfig, clone_url: str) -> Container:
     )
     if job.build.kind == "command":
         assert job.build.command
-        assert job.build.builder_image
         return Container(
             image=job.build.builder_image,
             command=[*driver, *job.build.command],

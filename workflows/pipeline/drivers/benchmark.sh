@@ -1,10 +1,17 @@
-# perfbot benchmark: run the job's benchmark command ("$@") for PERFBOT_ROUNDS rounds, sides
-# interleaved base, head, base, head ... so that drift of the machine does not read as a change.
+# perfbot benchmark: run the job's benchmark command ("$@") for PERFBOT_ROUNDS rounds, both sides
+# in every round, so that drift of the machine does not read as a change. The order within a
+# round alternates, AB BA AB BA ...: odd rounds run base then head, even rounds head then base,
+# so a warm-up or order effect falls on each side equally instead of favouring one.
 # In: PERFBOT_ROUNDS, PERFBOT_RESULTS (results/<side>/round-NNN<suffix>), PERFBOT_RESULT_SUFFIX,
 #     PERFBOT_TARGET_KIND (url: a deployed service | dir: a build on the workspace),
 #     url: PERFBOT_BASE_HOST, PERFBOT_HEAD_HOST, PERFBOT_BASE_PORT, PERFBOT_HEAD_PORT
 #     dir: PERFBOT_BASE_DIR, PERFBOT_HEAD_DIR
+#     optional: PERFBOT_NODE_NAME, PERFBOT_IMAGE (for the manifest), ARGO_PROGRESS_FILE
 # Each round sees PERFBOT_SIDE, PERFBOT_ROUND, PERFBOT_TARGET and PERFBOT_RESULT (the file to write).
+# Out, besides the round files: results/<side>/rounds.tsv, one line per side and round that
+# succeeded (round, position 1|2, started, finished, node, cpu, kernel, image; tabs, carriage
+# returns and newlines inside values become spaces; values are printed with '%s', never evaluated),
+# and "N/M" (sides done / 2 x rounds) in ARGO_PROGRESS_FILE after every side, when it is set.
 set -eu
 fail() { printf 'perfbot: %s\n' "$*" >&2; exit 2; }
 [ "$#" -gt 0 ] || fail "no benchmark command given"
@@ -16,10 +23,52 @@ esac
 rounds=$PERFBOT_ROUNDS
 case "$PERFBOT_TARGET_KIND" in url|dir) ;; *) fail "target kind must be url or dir" ;; esac
 
-mkdir -p "$PERFBOT_RESULTS/base" "$PERFBOT_RESULTS/head"
+# One manifest field: tabs, carriage returns and newlines become spaces.
+field() { printf '%s' "$1" | tr '\t\r\n' '   '; }
+# Unix time, with nanoseconds where date has %N (GNU, busybox), else whole seconds.
+now() {
+  t=$(date +%s.%N 2>/dev/null) || t=
+  case "$t" in
+    [0-9]*.[0-9]*) case "$t" in *[!0-9.]*) date +%s ;; *) printf '%s\n' "$t" ;; esac ;;
+    *) date +%s ;;
+  esac
+}
+progress() {
+  [ -n "${ARGO_PROGRESS_FILE:-}" ] || return 0
+  printf '%s/%s\n' "$1" "$((2 * rounds))" > "$ARGO_PROGRESS_FILE" 2>/dev/null || true
+}
+# A result missing while an argv item names a PERFBOT_ variable: the command was written as a
+# list, which is exec'ed as it is, so "$PERFBOT_RESULT" stayed those characters.
+argv_hint() {
+  case "${1##*/} ${2:-}" in sh\ -c|bash\ -c|dash\ -c|ash\ -c|ksh\ -c|zsh\ -c) return 0 ;; esac
+  for arg in "$@"; do
+    case "$arg" in
+      *'$PERFBOT_'*|*'${PERFBOT_'*)
+        printf 'perfbot: the argv item %s is not expanded: a list-form command is run without a shell.\n' "'$arg'" >&2
+        printf 'perfbot: to expand PERFBOT_ variables, run it through one: command: [sh, -c, %s]\n' "'$*'" >&2
+        return 0 ;;
+    esac
+  done
+}
+
+node=${PERFBOT_NODE_NAME:-$(hostname 2>/dev/null || uname -n 2>/dev/null || true)}
+cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1) || cpu=
+kernel=$(uname -r 2>/dev/null) || kernel=
+machine=$(printf '%s\t%s\t%s\t%s' "$(field "$node")" "$(field "$cpu")" "$(field "$kernel")" \
+  "$(field "${PERFBOT_IMAGE:-}")")
+
+for side in base head; do
+  mkdir -p "$PERFBOT_RESULTS/$side"
+  printf 'round\tposition\tstarted\tfinished\tnode\tcpu\tkernel\timage\n' \
+    > "$PERFBOT_RESULTS/$side/rounds.tsv"
+done
+done_sides=0
+progress 0
 round=1
 while [ "$round" -le "$rounds" ]; do
-  for side in base head; do
+  if [ $((round % 2)) -eq 1 ]; then order="base head"; else order="head base"; fi
+  position=1
+  for side in $order; do
     if [ "$PERFBOT_TARGET_KIND" = url ]; then
       if [ "$side" = base ]; then
         target="http://$PERFBOT_BASE_HOST:$PERFBOT_BASE_PORT"
@@ -33,12 +82,22 @@ while [ "$round" -le "$rounds" ]; do
     fi
     result=$(printf '%s/%s/round-%03d%s' "$PERFBOT_RESULTS" "$side" "$round" "$PERFBOT_RESULT_SUFFIX")
     printf 'perfbot: round %s/%s %s\n' "$round" "$rounds" "$side" >&2
+    started=$(now)
     (
       cd "$workdir"
       PERFBOT_SIDE=$side PERFBOT_ROUND=$round PERFBOT_TARGET=$target PERFBOT_RESULT=$result \
         "$@"
     ) || fail "round $round on $side failed"
-    [ -s "$result" ] || fail "round $round on $side wrote no result to $result"
+    finished=$(now)
+    if [ ! -s "$result" ]; then
+      argv_hint "$@"
+      fail "round $round on $side wrote no result to $result"
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$position" "$started" "$finished" "$machine" \
+      >> "$PERFBOT_RESULTS/$side/rounds.tsv"
+    done_sides=$((done_sides + 1))
+    progress "$done_sides"
+    position=2
   done
   round=$((round + 1))
 done
