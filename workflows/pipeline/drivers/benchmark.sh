@@ -6,7 +6,8 @@
 #     PERFBOT_TARGET_KIND (url: a deployed service | dir: a build on the workspace),
 #     url: PERFBOT_BASE_HOST, PERFBOT_HEAD_HOST, PERFBOT_BASE_PORT, PERFBOT_HEAD_PORT
 #     dir: PERFBOT_BASE_DIR, PERFBOT_HEAD_DIR
-#     optional: PERFBOT_NODE_NAME, PERFBOT_IMAGE (for the manifest), ARGO_PROGRESS_FILE
+#     optional: PERFBOT_NODE_NAME, PERFBOT_IMAGE, PERFBOT_BASE_IMAGE, PERFBOT_HEAD_IMAGE (for the
+#     manifest), ARGO_PROGRESS_FILE
 # Each round sees PERFBOT_SIDE, PERFBOT_ROUND, PERFBOT_TARGET and PERFBOT_RESULT (the file to write).
 # Out, besides the round files: results/<side>/rounds.tsv, one line per side and round that
 # succeeded (round, position 1|2, started, finished, node, cpu, kernel, image; tabs, carriage
@@ -54,8 +55,11 @@ argv_hint() {
 node=${PERFBOT_NODE_NAME:-$(hostname 2>/dev/null || uname -n 2>/dev/null || true)}
 cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1) || cpu=
 kernel=$(uname -r 2>/dev/null) || kernel=
-machine=$(printf '%s\t%s\t%s\t%s' "$(field "$node")" "$(field "$cpu")" "$(field "$kernel")" \
-  "$(field "${PERFBOT_IMAGE:-}")")
+machine=$(printf '%s\t%s\t%s' "$(field "$node")" "$(field "$cpu")" "$(field "$kernel")")
+# What each side runs: its own image when the template says (PERFBOT_BASE_IMAGE/HEAD_IMAGE),
+# else the benchmark client's.
+base_image=$(field "${PERFBOT_BASE_IMAGE:-${PERFBOT_IMAGE:-}}")
+head_image=$(field "${PERFBOT_HEAD_IMAGE:-${PERFBOT_IMAGE:-}}")
 
 for side in base head; do
   mkdir -p "$PERFBOT_RESULTS/$side"
@@ -93,8 +97,9 @@ while [ "$round" -le "$rounds" ]; do
       argv_hint "$@"
       fail "round $round on $side wrote no result to $result"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$position" "$started" "$finished" "$machine" \
-      >> "$PERFBOT_RESULTS/$side/rounds.tsv"
+    if [ "$side" = base ]; then image=$base_image; else image=$head_image; fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$position" "$started" "$finished" "$machine" \
+      "$image" >> "$PERFBOT_RESULTS/$side/rounds.tsv"
     done_sides=$((done_sides + 1))
     progress "$done_sides"
     position=2
