@@ -14,15 +14,18 @@ making requests at the same time (it parks the pending request's method and URL 
 object all its threads use, so two concurrent calls can swap them: a POST sent to a GET's URL).
 The bot's threads (request handlers, concurrent reads, follow-ups) each get their own client,
 with the installation's token shared; the App's own client (the JWT one, which mints tokens) is
-used under a lock.
+used under a lock. The rule is structural: a `PyGithubRepo` handle holds no PyGithub object,
+only the way to find the calling thread's, so one handle may be used by the request thread,
+the read pool and the follow-ups at the same time (a delivery does exactly that).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import requests
@@ -63,12 +66,19 @@ def _status(exc: GitHubError) -> int | None:
 
 
 class PyGithubRepo:
-    """`RepoGitHub` for one repository."""
+    """`RepoGitHub` for one repository, safe to share between threads: `thread_repo` gives the
+    PyGithub `Repository` of the calling thread's own client, looked up on every call."""
 
-    def __init__(self, repo: Repository, full_name: str, timeout: float) -> None:
-        self._repo = repo
+    def __init__(
+        self, thread_repo: Callable[[], Repository], full_name: str, timeout: float
+    ) -> None:
+        self._thread_repo = thread_repo
         self.full_name = full_name
         self._timeout = timeout
+
+    @property
+    def _repo(self) -> Repository:
+        return self._thread_repo()
 
     def _translated(self, what: str) -> AbstractContextManager[None]:
         return _translated(what, self._timeout)
@@ -210,12 +220,26 @@ class PyGithubClient:
             self._integration = GithubIntegration(auth=auth, **self._common)
 
     def repo(self, full_name: str, installation_id: int | None = None) -> PyGithubRepo:
+        installation = 0
+        if self._integration is not None:
+            installation = self._installation(full_name, installation_id)
+        return PyGithubRepo(
+            partial(self._thread_repo, installation, full_name),
+            full_name,
+            self._settings.github_timeout,
+        )
+
+    def _thread_repo(self, installation: int, full_name: str) -> Repository:
+        """The calling thread's `Repository` (lazy: building it sends no request)."""
         if self._integration is None:
             client = self._thread_client(0, self._settings.github_token or "")
         else:
-            installation = self._installation(full_name, installation_id)
             client = self._thread_client(installation, self._installation_token(installation))
-        return PyGithubRepo(client.get_repo(full_name), full_name, self._settings.github_timeout)
+        repos: dict[tuple[int, str], Repository] = self._local.__dict__.setdefault("repos", {})
+        key = (id(client), full_name)
+        if key not in repos:
+            repos[key] = client.get_repo(full_name)
+        return repos[key]
 
     def own_login(self) -> str:
         if self._login is None:
@@ -265,6 +289,7 @@ class PyGithubClient:
         if current is None or current[0] != token:  # first use here, or a renewed token
             if current is not None:
                 current[1].close()
+                self._local.__dict__.get("repos", {}).clear()  # bound to the closed client
             current = clients[key] = (token, Github(auth=Auth.Token(token), **self._common))
         return current[1]
 
