@@ -23,6 +23,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from bot import deadline, issue_comment
+from bot.body import read_body
 from bot.events import PayloadError, comment_event
 from bot.followups import Followups
 from bot.github_api import GitHubError
@@ -62,7 +63,7 @@ def webhook() -> tuple[Response, int]:
         svc.metrics.deliveries.labels(event=metric_event, outcome=outcome).inc()
         return jsonify({"ok": status < 400, "outcome": outcome, **extra}), status
 
-    body = request.get_data(cache=False)
+    body = read_body()  # 413 when over the cap, however it was framed
     signed = request.headers.get(SIGNATURE_HEADER)
     if not verify(body, signed, svc.settings.webhook_secret):
         return answer(401, "bad-signature", error=f"missing or wrong {SIGNATURE_HEADER}")

@@ -10,10 +10,9 @@ thread's client on every call rather than hold the one of the thread that built 
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
-import logging
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -78,7 +77,7 @@ def test_concurrent_reads_and_writes_from_many_threads_stay_what_they_were(
 
 
 @pytest.fixture
-def distinct_answers(github) -> list[tuple[Callable[..., object], tuple[object, ...], object]]:
+def distinct_answers(github) -> list[tuple[str, tuple[object, ...], object]]:
     """(method name, arguments, the answer only that request gets): PRs, users and branches
     whose answers all differ, so an answer given to the wrong request cannot pass."""
     standin, _ = github

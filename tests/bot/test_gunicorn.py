@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.settings import MAX_BODY_BYTES
 from tests.bot.constants import ARGO_TOKEN, CALLBACK_SECRET, PUBLIC_URL, TEMPLATES, WEBHOOK_SECRET
 from tests.bot.payloads import (
     INSTALLATION_ID,
@@ -30,6 +31,7 @@ from tests.standins.github_server import GitHubStandIn
 
 pytestmark = pytest.mark.slow
 START_TIMEOUT = 30.0
+OVER_THE_CAP = 5 * 1024 * 1024  # unsigned bytes after the signed first 25 MiB
 
 
 def free_port() -> int:
@@ -117,7 +119,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
         try:
             if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy booting
             pass
         time.sleep(0.1)
     pytest.fail("gunicorn did not become healthy in time")
@@ -171,3 +173,34 @@ def test_gunicorn_refuses_to_start_without_the_webhook_secret(
     assert process.returncode != 0
     assert "perfbot: cannot start: GITHUB_WEBHOOK_SECRET is not set" in output
     assert "Traceback" not in output
+
+
+def _prefix_signed_ping(contracts_dir: Path) -> tuple[bytes, dict[str, str]]:
+    """A ping whose first MAX_BODY_BYTES are valid JSON and signed, followed by unsigned bytes:
+    a server that cut the body at the cap would check the signature on the prefix and answer."""
+    signed = encode(published(contracts_dir, "ping.json"))
+    signed += b" " * (MAX_BODY_BYTES - len(signed))
+    headers = delivery_headers(signed, WEBHOOK_SECRET, "ping")
+    return signed + b" " * OVER_THE_CAP, headers
+
+
+def _chunks(body: bytes, size: int = 1 << 20) -> Iterator[bytes]:
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+@pytest.mark.parametrize("endpoint", ["/webhook", "/callback"])
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_under_gunicorn_a_body_over_the_cap_is_refused_with_413_however_it_is_framed(
+    served, contracts_dir: Path, framing: str, endpoint: str
+) -> None:
+    url, _, _ = served
+    body, headers = _prefix_signed_ping(contracts_dir)
+    data: bytes | Iterator[bytes] = body if framing == "content-length" else _chunks(body)
+
+    response = requests.post(f"{url}{endpoint}", data=data, headers=headers, timeout=30)
+
+    assert response.status_code == 413
+    assert "longer than" in response.json()["error"]
+    metrics = requests.get(f"{url}/metrics", timeout=5).text
+    assert 'outcome="pong"' not in metrics
