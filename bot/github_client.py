@@ -39,6 +39,7 @@ from bot.settings import BotSettings
 
 PER_PAGE = 100
 MAX_TAG_PAGES = 10  # `latest` without releases looks at the first 1000 tags at most
+MAX_EVENT_PAGES = 10  # who added a label: the first 1000 events of a pull request at most
 USER_AGENT = "perfbot"
 GITHUB_RETRY_STATUSES = (*sorted(RATE_LIMIT_STATUSES), 500, 502, 503, 504)
 THREAD_POOL_SIZE = 2  # connections of one thread's client: it makes one request at a time
@@ -94,8 +95,28 @@ class PyGithubRepo:
 
     def pull_request(self, number: int) -> PullRequest:
         with self._translated(f"pull request #{number}"):
-            pull = self._repo.get_pull(number)
-            return PullRequest(number=number, head_sha=pull.head.sha, base_ref=pull.base.ref)
+            raw = self._repo.get_pull(number).raw_data
+            head_repo = (raw["head"].get("repo") or {}).get("full_name")
+            base_repo = (raw["base"].get("repo") or {}).get("full_name") or self.full_name
+            return PullRequest(
+                number=number,
+                head_sha=raw["head"]["sha"],
+                base_ref=raw["base"]["ref"],
+                from_fork=head_repo is None or head_repo.lower() != base_repo.lower(),
+            )
+
+    def label_added_by(self, number: int, label: str) -> str | None:
+        with self._translated(f"the events of #{number}"):
+            events = self._repo.get_issue(number).get_events()
+            added_by = None
+            for page in range(MAX_EVENT_PAGES):
+                batch = events.get_page(page)
+                for event in batch:  # attributes, not `raw_data`: that fetches each event again
+                    if event.event == "labeled" and event.label and event.label.name == label:
+                        added_by = event.actor.login if event.actor else None
+                if len(batch) < PER_PAGE:
+                    break
+            return added_by
 
     def resolve_ref(self, ref: str) -> str | None:
         try:
