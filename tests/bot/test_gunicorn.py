@@ -18,10 +18,15 @@ import requests
 from bot.settings import MAX_BODY_BYTES
 from tests.bot.constants import ARGO_TOKEN, CALLBACK_SECRET, PUBLIC_URL, TEMPLATES, WEBHOOK_SECRET
 from tests.bot.payloads import (
+    DEFAULT_BRANCH,
     INSTALLATION_ID,
+    LABELLED_PR,
     REPO,
+    TAG_DELETED,
+    default_branch_push,
     delivery_headers,
     encode,
+    labeled,
     pr_comment,
     published,
 )
@@ -204,3 +209,25 @@ def test_under_gunicorn_a_body_over_the_cap_is_refused_with_413_however_it_is_fr
     assert "longer than" in response.json()["error"]
     metrics = requests.get(f"{url}/metrics", timeout=5).text
     assert 'outcome="pong"' not in metrics
+
+
+def test_under_gunicorn_the_label_and_a_default_branch_push_start_runs(
+    served, contracts_dir: Path
+) -> None:
+    url, github, argo = served
+    github.repos[REPO].branches[DEFAULT_BRANCH] = "a" * 40
+
+    label = post(url, labeled(contracts_dir, "perf"), "pull_request")
+    push = post(url, default_branch_push(contracts_dir, before="1" * 40, after="2" * 40), "push")
+    tag = post(url, published(contracts_dir, TAG_DELETED), "push")
+
+    assert (label.status_code, label.json()["outcome"]) == (200, "submitted")
+    assert (push.status_code, push.json()["outcome"]) == (200, "submitted")
+    assert (tag.status_code, tag.json()["outcome"]) == (200, "not-a-branch")
+    assert len(argo.workflows) == 2
+    wait_for(lambda: len(github.writes()) >= 3)  # two check runs, the label's reply
+    assert sorted(r.path for r in github.writes()) == [
+        f"/repos/{REPO}/check-runs",
+        f"/repos/{REPO}/check-runs",
+        f"/repos/{REPO}/issues/{LABELLED_PR}/comments",
+    ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.commands.perf_bot_help import render_help
 from bot.label_trigger import FORK_REFUSED, LABEL_NOT_ALLOWED
 from bot.runs import COMMENT
 from bot.runs import FORK_REFUSED as COMMAND_FORK_REFUSED
@@ -27,7 +28,7 @@ from tests.bot.payloads import (
     published,
     synchronize,
 )
-from tests.bot.stack import Stack, running_stack
+from tests.bot.stack import Stack, result, running_stack
 from workflows.config import PerfbotConfig
 from workflows.labels import HEAD_SHA as HEAD_LABEL
 from workflows.labels import run_labels
@@ -288,3 +289,37 @@ def test_the_same_push_delivered_twice_runs_once(stack: Stack, contracts_dir: Pa
 
     assert (first.json["outcome"], again.json["outcome"]) == ("submitted", "duplicate")
     assert len(stack.github_writes()) == 1
+
+
+def test_the_result_of_a_push_run_completes_its_check_run_and_posts_no_comment(
+    stack: Stack, contracts_dir: Path
+) -> None:
+    stack.deliver(default_branch_push(contracts_dir, before=BEFORE, after=AFTER), "push")
+    [submission] = stack.submitted()
+    name = submission["submitOptions"]["name"]
+
+    answer = stack.callback(result(name, "regressed", pr=0, head_sha=AFTER, base_sha=BEFORE))
+
+    assert answer.status_code == 200
+    [check] = stack.repo.check_runs.values()
+    assert (check["head_sha"], check["conclusion"]) == (AFTER, "failure")
+    assert stack.github.calls("POST", f"/repos/{REPO}/issues/0/comments") == []
+    assert [method for method, _ in stack.github_writes()] == ["POST", "PATCH"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "present", "absent"),
+    [
+        ({}, ["label `perf`", "default branch", "forks run only when a maintainer"], []),
+        ({"fork_prs": "refuse"}, ["label `perf`", "forks are not benchmarked"], []),
+        ({"run_label": None}, ["default branch"], ["label `"]),
+        ({"run_label": None, "run_on_push": False}, [], ["Besides commands", "forks"]),
+    ],
+)
+def test_help_lists_the_triggers_the_repository_has(
+    config: PerfbotConfig, changes: dict, present: list[str], absent: list[str]
+) -> None:
+    text = render_help(config.repos[REPO].model_copy(update=changes))
+
+    assert all(phrase in text for phrase in present)
+    assert not any(phrase in text for phrase in absent)
