@@ -230,7 +230,12 @@ class PyGithubClient:
             "seconds_between_writes": None,
             "lazy": True,
         }
-        self._lock = threading.Lock()  # the App's client and the caches below
+        # The App's client and the writes of the caches below. Every GitHub call reads the
+        # caches, so reads take no lock: a dict lookup is atomic, and a call on the request
+        # path must not wait behind another thread minting a token or asking GitHub who the
+        # bot is (seen in a profile of `bench/bot_load.py`).
+        self._lock = threading.Lock()
+        self._login_lock = threading.Lock()
         self._tokens: dict[int, tuple[str, datetime]] = {}  # installation -> token, expiry
         self._installation_of: dict[str, int] = {}
         self._login: str | None = settings.bot_login
@@ -263,10 +268,12 @@ class PyGithubClient:
         return repos[key]
 
     def own_login(self) -> str:
+        """Asked once per process: the threads of a first burst wait for one answer instead
+        of each asking in turn under the App's lock."""
         if self._login is None:
-            login = self._ask_login()
-            with self._lock:
-                self._login = login
+            with self._login_lock:
+                if self._login is None:
+                    self._login = self._ask_login()
         return self._login
 
     def _ask_login(self) -> str:
@@ -282,6 +289,9 @@ class PyGithubClient:
         if installation_id is not None:
             return installation_id
         assert self._integration is not None
+        known = self._installation_of.get(full_name)
+        if known is not None:
+            return known
         with self._lock:
             if full_name not in self._installation_of:
                 owner, _, name = full_name.partition("/")
@@ -294,6 +304,9 @@ class PyGithubClient:
     def _installation_token(self, installation: int) -> str:
         """The installation's token, minted once for every thread, renewed before it expires."""
         assert self._integration is not None
+        cached = self._tokens.get(installation)
+        if cached is not None and cached[1] - datetime.now(UTC) >= TOKEN_RENEWAL:
+            return cached[0]
         with self._lock:
             cached = self._tokens.get(installation)
             if cached is None or cached[1] - datetime.now(UTC) < TOKEN_RENEWAL:

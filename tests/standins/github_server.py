@@ -128,6 +128,8 @@ class StandInRepo:
 
 
 class _QuietHandler(WSGIRequestHandler):
+    protocol_version = "HTTP/1.1"  # keeps connections open between requests, as GitHub does
+
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass
 
