@@ -18,11 +18,12 @@ from werkzeug.exceptions import HTTPException
 
 from bot import callback_view, webhook
 from bot.argo_session import argo_session
+from bot.body import STREAM_LIMIT
 from bot.followups import FollowupPool
 from bot.github_api import GitHub
 from bot.metrics import Metrics
 from bot.services import EXTENSION, Services, services
-from bot.settings import MAX_BODY_BYTES, BotSettings, SettingsError
+from bot.settings import BotSettings, SettingsError
 from workflows.argo import ArgoClient
 from workflows.config import PerfbotConfig, load_config
 
@@ -50,7 +51,7 @@ def create_app(
         argo = argo_client(settings, config)
 
     app = Flask("perfbot")
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["MAX_CONTENT_LENGTH"] = STREAM_LIMIT  # `bot.body` refuses what is over the cap
     counters = Metrics()
     app.extensions[EXTENSION] = Services(
         settings,

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from bot import deadline, report
+from bot.body import read_body
 from bot.github_api import GitHubError
 from bot.services import services
 from workflows.callback import SIGNATURE_HEADER, CallbackError, CallbackPayload, verify
@@ -31,7 +32,7 @@ def callback() -> tuple[Response, int]:
         svc.metrics.callbacks.labels(kind=kind, outcome=outcome).inc()
         return jsonify({"ok": status < 400, "outcome": outcome, **extra}), status
 
-    body = request.get_data(cache=False)
+    body = read_body()  # 413 when over the cap, however it was framed
     signed = request.headers.get(SIGNATURE_HEADER)
     if not verify(body, signed, svc.settings.callback_secret):
         return answer(401, "bad-signature", error=f"missing or wrong {SIGNATURE_HEADER}")

@@ -39,11 +39,11 @@ class CommentEvent:
 
 
 def comment_event(payload: dict[str, Any], delivery_id: str) -> CommentEvent:
-    repository = _field(payload, "repository", dict)
-    issue = _field(payload, "issue", dict)
-    comment = _field(payload, "comment", dict)
-    author = _field(comment, "user", dict, "comment.user")
-    sender = _field(payload, "sender", dict)
+    repository = required(payload, "repository", dict)
+    issue = required(payload, "issue", dict)
+    comment = required(payload, "comment", dict)
+    author = required(comment, "user", dict, "comment.user")
+    sender = required(payload, "sender", dict)
     body = comment.get("body")
     if body is not None and not isinstance(body, str):
         raise PayloadError("comment.body: expected a string")
@@ -51,25 +51,25 @@ def comment_event(payload: dict[str, Any], delivery_id: str) -> CommentEvent:
     installation = payload.get("installation")
     installation_id = None
     if isinstance(installation, dict):
-        installation_id = _field(installation, "id", int, "installation.id")
+        installation_id = required(installation, "id", int, "installation.id")
     return CommentEvent(
         delivery_id=delivery_id,
-        action=_field(payload, "action", str),
-        repo=_field(repository, "full_name", str, "repository.full_name"),
-        number=_field(issue, "number", int, "issue.number"),
+        action=required(payload, "action", str),
+        repo=required(repository, "full_name", str, "repository.full_name"),
+        number=required(issue, "number", int, "issue.number"),
         is_pull_request=isinstance(issue.get("pull_request"), dict),
-        comment_id=_field(comment, "id", int, "comment.id"),
+        comment_id=required(comment, "id", int, "comment.id"),
         body=body or "",
-        author=_field(author, "login", str, "comment.user.login"),
+        author=required(author, "login", str, "comment.user.login"),
         author_type=str(author.get("type") or ""),
-        sender=_field(sender, "login", str, "sender.login"),
+        sender=required(sender, "login", str, "sender.login"),
         sender_type=str(sender.get("type") or ""),
         installation_id=installation_id,
         default_branch=default_branch if isinstance(default_branch, str) else None,
     )
 
 
-def _field(data: dict[str, Any], key: str, kind: type[T], where: str | None = None) -> T:
+def required(data: dict[str, Any], key: str, kind: type[T], where: str | None = None) -> T:
     value = data.get(key)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise PayloadError(f"{where or key}: expected {_NAMES.get(kind, kind.__name__)}")

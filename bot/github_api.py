@@ -21,6 +21,7 @@ class PullRequest:
     number: int
     head_sha: str
     base_ref: str
+    from_fork: bool = False  # the head lives in another repository (or a deleted one)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class RepoGitHub(Protocol):
         ...
 
     def latest_release_tag(self) -> str | None: ...
+
+    def label_added_by(self, number: int, label: str) -> str | None:
+        """Who added `label` to the PR most recently (its issue events); None if nobody did."""
+        ...
 
     def tag_names(self) -> list[str]: ...
 

@@ -14,15 +14,18 @@ making requests at the same time (it parks the pending request's method and URL 
 object all its threads use, so two concurrent calls can swap them: a POST sent to a GET's URL).
 The bot's threads (request handlers, concurrent reads, follow-ups) each get their own client,
 with the installation's token shared; the App's own client (the JWT one, which mints tokens) is
-used under a lock.
+used under a lock. The rule is structural: a `PyGithubRepo` handle holds no PyGithub object,
+only the way to find the calling thread's, so one handle may be used by the request thread,
+the read pool and the follow-ups at the same time (a delivery does exactly that).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import requests
@@ -36,6 +39,7 @@ from bot.settings import BotSettings
 
 PER_PAGE = 100
 MAX_TAG_PAGES = 10  # `latest` without releases looks at the first 1000 tags at most
+MAX_EVENT_PAGES = 10  # who added a label: the first 1000 events of a pull request at most
 USER_AGENT = "perfbot"
 GITHUB_RETRY_STATUSES = (*sorted(RATE_LIMIT_STATUSES), 500, 502, 503, 504)
 THREAD_POOL_SIZE = 2  # connections of one thread's client: it makes one request at a time
@@ -63,12 +67,19 @@ def _status(exc: GitHubError) -> int | None:
 
 
 class PyGithubRepo:
-    """`RepoGitHub` for one repository."""
+    """`RepoGitHub` for one repository, safe to share between threads: `thread_repo` gives the
+    PyGithub `Repository` of the calling thread's own client, looked up on every call."""
 
-    def __init__(self, repo: Repository, full_name: str, timeout: float) -> None:
-        self._repo = repo
+    def __init__(
+        self, thread_repo: Callable[[], Repository], full_name: str, timeout: float
+    ) -> None:
+        self._thread_repo = thread_repo
         self.full_name = full_name
         self._timeout = timeout
+
+    @property
+    def _repo(self) -> Repository:
+        return self._thread_repo()
 
     def _translated(self, what: str) -> AbstractContextManager[None]:
         return _translated(what, self._timeout)
@@ -84,8 +95,28 @@ class PyGithubRepo:
 
     def pull_request(self, number: int) -> PullRequest:
         with self._translated(f"pull request #{number}"):
-            pull = self._repo.get_pull(number)
-            return PullRequest(number=number, head_sha=pull.head.sha, base_ref=pull.base.ref)
+            raw = self._repo.get_pull(number).raw_data
+            head_repo = (raw["head"].get("repo") or {}).get("full_name")
+            base_repo = (raw["base"].get("repo") or {}).get("full_name") or self.full_name
+            return PullRequest(
+                number=number,
+                head_sha=raw["head"]["sha"],
+                base_ref=raw["base"]["ref"],
+                from_fork=head_repo is None or head_repo.lower() != base_repo.lower(),
+            )
+
+    def label_added_by(self, number: int, label: str) -> str | None:
+        with self._translated(f"the events of #{number}"):
+            events = self._repo.get_issue(number).get_events()
+            added_by = None
+            for page in range(MAX_EVENT_PAGES):
+                batch = events.get_page(page)
+                for event in batch:  # attributes, not `raw_data`: that fetches each event again
+                    if event.event == "labeled" and event.label and event.label.name == label:
+                        added_by = event.actor.login if event.actor else None
+                if len(batch) < PER_PAGE:
+                    break
+            return added_by
 
     def resolve_ref(self, ref: str) -> str | None:
         try:
@@ -199,7 +230,12 @@ class PyGithubClient:
             "seconds_between_writes": None,
             "lazy": True,
         }
-        self._lock = threading.Lock()  # the App's client and the caches below
+        # The App's client and the writes of the caches below. Every GitHub call reads the
+        # caches, so reads take no lock: a dict lookup is atomic, and a call on the request
+        # path must not wait behind another thread minting a token or asking GitHub who the
+        # bot is (seen in a profile of `bench/bot_load.py`).
+        self._lock = threading.Lock()
+        self._login_lock = threading.Lock()
         self._tokens: dict[int, tuple[str, datetime]] = {}  # installation -> token, expiry
         self._installation_of: dict[str, int] = {}
         self._login: str | None = settings.bot_login
@@ -210,18 +246,34 @@ class PyGithubClient:
             self._integration = GithubIntegration(auth=auth, **self._common)
 
     def repo(self, full_name: str, installation_id: int | None = None) -> PyGithubRepo:
+        installation = 0
+        if self._integration is not None:
+            installation = self._installation(full_name, installation_id)
+        return PyGithubRepo(
+            partial(self._thread_repo, installation, full_name),
+            full_name,
+            self._settings.github_timeout,
+        )
+
+    def _thread_repo(self, installation: int, full_name: str) -> Repository:
+        """The calling thread's `Repository` (lazy: building it sends no request)."""
         if self._integration is None:
             client = self._thread_client(0, self._settings.github_token or "")
         else:
-            installation = self._installation(full_name, installation_id)
             client = self._thread_client(installation, self._installation_token(installation))
-        return PyGithubRepo(client.get_repo(full_name), full_name, self._settings.github_timeout)
+        repos: dict[tuple[int, str], Repository] = self._local.__dict__.setdefault("repos", {})
+        key = (id(client), full_name)
+        if key not in repos:
+            repos[key] = client.get_repo(full_name)
+        return repos[key]
 
     def own_login(self) -> str:
+        """Asked once per process: the threads of a first burst wait for one answer instead
+        of each asking in turn under the App's lock."""
         if self._login is None:
-            login = self._ask_login()
-            with self._lock:
-                self._login = login
+            with self._login_lock:
+                if self._login is None:
+                    self._login = self._ask_login()
         return self._login
 
     def _ask_login(self) -> str:
@@ -237,6 +289,9 @@ class PyGithubClient:
         if installation_id is not None:
             return installation_id
         assert self._integration is not None
+        known = self._installation_of.get(full_name)
+        if known is not None:
+            return known
         with self._lock:
             if full_name not in self._installation_of:
                 owner, _, name = full_name.partition("/")
@@ -249,6 +304,9 @@ class PyGithubClient:
     def _installation_token(self, installation: int) -> str:
         """The installation's token, minted once for every thread, renewed before it expires."""
         assert self._integration is not None
+        cached = self._tokens.get(installation)
+        if cached is not None and cached[1] - datetime.now(UTC) >= TOKEN_RENEWAL:
+            return cached[0]
         with self._lock:
             cached = self._tokens.get(installation)
             if cached is None or cached[1] - datetime.now(UTC) < TOKEN_RENEWAL:
@@ -265,6 +323,7 @@ class PyGithubClient:
         if current is None or current[0] != token:  # first use here, or a renewed token
             if current is not None:
                 current[1].close()
+                self._local.__dict__.get("repos", {}).clear()  # bound to the closed client
             current = clients[key] = (token, Github(auth=Auth.Token(token), **self._common))
         return current[1]
 

@@ -160,7 +160,7 @@ def apply(
     returns what was done, for logs."""
     run = payload.run
     done = []
-    if outcome.comment is not None:
+    if outcome.comment is not None and run.pr:  # pr 0: a run with no pull request (a push)
         result = sticky.upsert(github, run.pr, run.job, outcome.comment, author=author)
         done.append(f"comment {result}")
     if check_name is not None and outcome.conclusion is not None:

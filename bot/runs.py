@@ -77,6 +77,11 @@ SUPERSEDED = "\n\nStopped the earlier run{s} of this job on this PR: {names}."
 NO_LINK = "(no Argo UI configured)"
 CHECK_SUMMARY = "Comparing `{head}` with `{base_ref}` (`{base}`) in workflow `{name}`."
 SUPERSEDE_MESSAGE = "superseded by a newer command on the pull request"
+FORK_REFUSED = (
+    "I could not start **{job}**: perfbot does not benchmark pull requests from forks in this "
+    "repository (`fork_prs: refuse` in perfbot's configuration), so that no code from a fork "
+    "runs on the benchmark nodes."
+)
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,9 @@ def start_run(
         )
         return "bad-arguments"
     pull = ctx.reads.get(ctx.github.pull_request, event.number)
+    if pull.from_fork and ctx.repo_config.fork_prs == "refuse":
+        ctx.reply(FORK_REFUSED.format(job=job.name))
+        return "fork-refused"
     try:
         base_ref, base_sha = ctx.reads.get(resolve, ctx.github, arguments.ref or pull.base_ref)
     except RefError as exc:
@@ -194,7 +202,7 @@ def acknowledge(ctx: CommandContext, run: StartedRun) -> None:
             job=run.job,
             mode="" if run.rebuild else REUSE_MODE,
             link=link or NO_LINK,
-            superseded=_superseded(stopped),
+            superseded=superseded_line(stopped),
             **short,
         )
     )
@@ -236,7 +244,7 @@ def _comment_of(workflow: WorkflowSummary) -> int:
     return int(value) if value.isdigit() else 0
 
 
-def _superseded(names: list[str]) -> str:
+def superseded_line(names: list[str]) -> str:
     if not names:
         return ""
     return SUPERSEDED.format(

@@ -22,11 +22,13 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import deadline, issue_comment
+from bot import deadline, issue_comment, label_trigger, push_trigger
+from bot.body import read_body
 from bot.events import PayloadError, comment_event
 from bot.followups import Followups
 from bot.github_api import GitHubError
 from bot.services import Services, services
+from bot.trigger_events import pull_request_event, push_event
 from workflows.argo import ArgoError
 from workflows.callback import verify
 
@@ -45,9 +47,21 @@ def _issue_comment(
     return issue_comment.handle(comment_event(payload, delivery), svc, followups)
 
 
+def _pull_request(
+    payload: dict[str, Any], delivery: str, svc: Services, followups: Followups
+) -> str:
+    return label_trigger.handle(pull_request_event(payload, delivery), svc, followups)
+
+
+def _push(payload: dict[str, Any], delivery: str, svc: Services, followups: Followups) -> str:
+    return push_trigger.handle(push_event(payload, delivery), svc, followups)
+
+
 # event -> handler; anything else is acknowledged and ignored
 EVENTS: dict[str, Callable[[dict[str, Any], str, Services, Followups], str]] = {
     "issue_comment": _issue_comment,
+    "pull_request": _pull_request,
+    "push": _push,
 }
 KNOWN_EVENTS = {"ping", *EVENTS}
 
@@ -62,7 +76,7 @@ def webhook() -> tuple[Response, int]:
         svc.metrics.deliveries.labels(event=metric_event, outcome=outcome).inc()
         return jsonify({"ok": status < 400, "outcome": outcome, **extra}), status
 
-    body = request.get_data(cache=False)
+    body = read_body()  # 413 when over the cap, however it was framed
     signed = request.headers.get(SIGNATURE_HEADER)
     if not verify(body, signed, svc.settings.webhook_secret):
         return answer(401, "bad-signature", error=f"missing or wrong {SIGNATURE_HEADER}")

@@ -506,6 +506,10 @@ class RepoConfig(_Model):
     jobs: dict[str, JobConfig]
     allowed_users: list[str] = Field(default_factory=list)
     clone_url: str | None = None  # default: https://github.com/<owner>/<name>.git
+    # The bot's triggers besides comments (docs/bot.md, "Triggers"):
+    run_label: str | None = Field(None, min_length=1, max_length=50)  # GitHub's label cap
+    run_on_push: bool = False  # pushes to the default branch, compared with `before`
+    fork_prs: Literal["maintainers-only", "refuse"] = "maintainers-only"
 
     @field_validator("jobs", mode="before")
     @classmethod

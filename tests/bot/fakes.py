@@ -24,6 +24,7 @@ class FakeRepo:
     # comment id -> (pull request, author, body)
     comments: dict[int, tuple[int, str, str]] = field(default_factory=dict)
     check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    labelled_by: dict[tuple[int, str], str] = field(default_factory=dict)  # (pr, label) -> login
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     login: str = "perfbot-test[bot]"
     fail_with: str | None = None  # every call raises GitHubError(fail_with) when set
@@ -57,6 +58,10 @@ class FakeRepo:
     def tag_names(self) -> list[str]:
         self._record("tag_names")
         return list(self.tags)
+
+    def label_added_by(self, number: int, label: str) -> str | None:
+        self._record("label_added_by", number=number, label=label)
+        return self.labelled_by.get((number, label))
 
     def react(self, number: int, comment_id: int, content: str) -> None:
         self._record("react", number=number, comment_id=comment_id, content=content)

@@ -78,3 +78,52 @@ def delivery_headers(
 
 def encode(payload: Any) -> bytes:
     return json.dumps(payload).encode()
+
+
+LABELED = "pull_request.labeled.json"
+SYNCHRONIZE = "pull_request.synchronize.json"
+PUSH = "push.new-branch.json"  # a push to the default branch (`master`) creating it
+TAG_DELETED = "push.tag-deleted.json"
+LABELLED_PR = 2  # the pull request of the published `pull_request` examples
+LABELLED_HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821"  # its head
+DEFAULT_BRANCH = "master"  # the published repository's
+
+
+def labeled(
+    contracts_dir: Path, label: str, *, sender: str = AUTHOR, fork: str | None = None
+) -> dict[str, Any]:
+    """GitHub's `labeled` example with `label` added by `sender` (from `fork`, if given)."""
+    payload = published(contracts_dir, LABELED)
+    payload["label"]["name"] = label
+    payload["pull_request"]["labels"].append({**payload["label"], "name": label})
+    payload["sender"]["login"] = sender
+    if fork is not None:
+        payload["pull_request"]["head"]["repo"]["full_name"] = fork
+    return payload
+
+
+def synchronize(
+    contracts_dir: Path,
+    labels: list[str],
+    *,
+    head: str = LABELLED_HEAD,
+    updated_at: str | None = None,
+    fork: str | None = None,
+) -> dict[str, Any]:
+    """GitHub's `synchronize` example: a push of `head` to a PR carrying `labels`."""
+    payload = published(contracts_dir, SYNCHRONIZE)
+    template = payload["pull_request"]["labels"][0]
+    payload["pull_request"]["labels"] = [{**template, "name": name} for name in labels]
+    payload["pull_request"]["head"]["sha"] = payload["after"] = head
+    if updated_at is not None:
+        payload["pull_request"]["updated_at"] = updated_at
+    if fork is not None:
+        payload["pull_request"]["head"]["repo"]["full_name"] = fork
+    return payload
+
+
+def default_branch_push(contracts_dir: Path, *, before: str, after: str) -> dict[str, Any]:
+    """GitHub's push example made a later push to the default branch: `before` -> `after`."""
+    payload = published(contracts_dir, PUSH)
+    payload.update(before=before, after=after, created=False)
+    return payload

@@ -118,6 +118,16 @@ class Stack:
             settle(self.app)
         return response
 
+    def deliver(
+        self, payload: dict[str, Any], event: str, *, delivery: str | None = None
+    ) -> TestResponse:
+        """Any signed delivery (`pull_request`, `push`), waiting for its follow-ups."""
+        raw = encode(payload)
+        headers = delivery_headers(raw, WEBHOOK_SECRET, event, delivery or str(uuid.uuid4()))
+        response = self.client.post("/webhook", data=raw, headers=headers)
+        settle(self.app)
+        return response
+
     def callback(self, payload: CallbackPayload, *, secret: str = CALLBACK_SECRET) -> TestResponse:
         body = payload.to_json()
         headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(body, secret)}

@@ -15,12 +15,18 @@ from pathlib import Path
 import pytest
 import requests
 
+from bot.settings import MAX_BODY_BYTES
 from tests.bot.constants import ARGO_TOKEN, CALLBACK_SECRET, PUBLIC_URL, TEMPLATES, WEBHOOK_SECRET
 from tests.bot.payloads import (
+    DEFAULT_BRANCH,
     INSTALLATION_ID,
+    LABELLED_PR,
     REPO,
+    TAG_DELETED,
+    default_branch_push,
     delivery_headers,
     encode,
+    labeled,
     pr_comment,
     published,
 )
@@ -30,6 +36,7 @@ from tests.standins.github_server import GitHubStandIn
 
 pytestmark = pytest.mark.slow
 START_TIMEOUT = 30.0
+OVER_THE_CAP = 5 * 1024 * 1024  # unsigned bytes after the signed first 25 MiB
 
 
 def free_port() -> int:
@@ -117,7 +124,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
         try:
             if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy booting
             pass
         time.sleep(0.1)
     pytest.fail("gunicorn did not become healthy in time")
@@ -171,3 +178,56 @@ def test_gunicorn_refuses_to_start_without_the_webhook_secret(
     assert process.returncode != 0
     assert "perfbot: cannot start: GITHUB_WEBHOOK_SECRET is not set" in output
     assert "Traceback" not in output
+
+
+def _prefix_signed_ping(contracts_dir: Path) -> tuple[bytes, dict[str, str]]:
+    """A ping whose first MAX_BODY_BYTES are valid JSON and signed, followed by unsigned bytes:
+    a server that cut the body at the cap would check the signature on the prefix and answer."""
+    signed = encode(published(contracts_dir, "ping.json"))
+    signed += b" " * (MAX_BODY_BYTES - len(signed))
+    headers = delivery_headers(signed, WEBHOOK_SECRET, "ping")
+    return signed + b" " * OVER_THE_CAP, headers
+
+
+def _chunks(body: bytes, size: int = 1 << 20) -> Iterator[bytes]:
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+@pytest.mark.parametrize("endpoint", ["/webhook", "/callback"])
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_under_gunicorn_a_body_over_the_cap_is_refused_with_413_however_it_is_framed(
+    served, contracts_dir: Path, framing: str, endpoint: str
+) -> None:
+    url, _, _ = served
+    body, headers = _prefix_signed_ping(contracts_dir)
+    data: bytes | Iterator[bytes] = body if framing == "content-length" else _chunks(body)
+
+    response = requests.post(f"{url}{endpoint}", data=data, headers=headers, timeout=30)
+
+    assert response.status_code == 413
+    assert "longer than" in response.json()["error"]
+    metrics = requests.get(f"{url}/metrics", timeout=5).text
+    assert 'outcome="pong"' not in metrics
+
+
+def test_under_gunicorn_the_label_and_a_default_branch_push_start_runs(
+    served, contracts_dir: Path
+) -> None:
+    url, github, argo = served
+    github.repos[REPO].branches[DEFAULT_BRANCH] = "a" * 40
+
+    label = post(url, labeled(contracts_dir, "perf"), "pull_request")
+    push = post(url, default_branch_push(contracts_dir, before="1" * 40, after="2" * 40), "push")
+    tag = post(url, published(contracts_dir, TAG_DELETED), "push")
+
+    assert (label.status_code, label.json()["outcome"]) == (200, "submitted")
+    assert (push.status_code, push.json()["outcome"]) == (200, "submitted")
+    assert (tag.status_code, tag.json()["outcome"]) == (200, "not-a-branch")
+    assert len(argo.workflows) == 2
+    wait_for(lambda: len(github.writes()) >= 3)  # two check runs, the label's reply
+    assert sorted(r.path for r in github.writes()) == [
+        f"/repos/{REPO}/check-runs",
+        f"/repos/{REPO}/check-runs",
+        f"/repos/{REPO}/issues/{LABELLED_PR}/comments",
+    ]

@@ -6,7 +6,7 @@ Enterprise's `/api/v3`, with URLs in its answers that point back at this server 
 refuses to follow URLs to another host). Only what the bot uses is served:
 
 - repositories: collaborator permission, pull requests, commits by ref, tags, latest release;
-- issue comments: list, create, edit, reactions;
+- issue comments: list, create, edit, reactions; issue events (who added a label);
 - check runs: create, edit, list for a commit;
 - authentication: a static token (`GITHUB_TOKEN` style), and a GitHub App whose JWTs are
   verified with the App's public key and which hands out installation tokens, each valid only
@@ -83,9 +83,27 @@ class StandInRepo:
     comments: dict[int, dict[str, Any]] = field(default_factory=dict)
     check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
     reactions: list[tuple[int, str, str]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)  # issue events, oldest first
 
-    def add_pull(self, number: int, *, head_sha: str, base_ref: str, head_ref: str = "feature"):
-        self.pulls[number] = {"head_sha": head_sha, "head_ref": head_ref, "base_ref": base_ref}
+    def add_pull(
+        self,
+        number: int,
+        *,
+        head_sha: str,
+        base_ref: str,
+        head_ref: str = "feature",
+        head_repo: str | None = None,  # a fork's full name; default: this repository
+    ):
+        self.pulls[number] = {
+            "head_sha": head_sha,
+            "head_ref": head_ref,
+            "base_ref": base_ref,
+            "head_repo": head_repo or self.full_name,
+        }
+
+    def add_label_event(self, issue: int, label: str, *, actor: str, event: str = "labeled"):
+        """GitHub records `labeled` and `unlabeled` events with the actor and the label."""
+        self.events.append({"issue": issue, "event": event, "label": label, "actor": actor})
 
     def add_comment(
         self, issue: int, body: str, *, login: str, comment_id: int, user_type: str = "User"
@@ -110,6 +128,8 @@ class StandInRepo:
 
 
 class _QuietHandler(WSGIRequestHandler):
+    protocol_version = "HTTP/1.1"  # keeps connections open between requests, as GitHub does
+
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass
 
@@ -247,6 +267,8 @@ class GitHubStandIn:
             ("GET", "/repos/<owner>/<name>/tags", self._list_tags),
             ("GET", "/repos/<owner>/<name>/issues/<int:number>/comments", self._list_comments),
             ("POST", "/repos/<owner>/<name>/issues/<int:number>/comments", self._create_comment),
+            ("GET", "/repos/<owner>/<name>/issues/<int:number>/events", self._list_events),
+            ("GET", "/repos/<owner>/<name>/issues/<int:number>", self._get_issue),
             ("GET", "/repos/<owner>/<name>/issues/comments/<int:cid>", self._get_comment),
             ("PATCH", "/repos/<owner>/<name>/issues/comments/<int:cid>", self._edit_comment),
             ("POST", "/repos/<owner>/<name>/issues/comments/<int:cid>/reactions", self._react),
@@ -406,16 +428,66 @@ class GitHubStandIn:
             return _error(404, "Not Found")
         pull = repo.pulls[number]
         base_sha = repo.branches.get(pull["base_ref"], "0" * 40)
+        head_repo = pull.get("head_repo", repo.full_name)
         return jsonify(
             {
                 "number": number,
                 "url": f"{self.api_url}/repos/{repo.full_name}/pulls/{number}",
                 "html_url": f"{self.url}/{repo.full_name}/pull/{number}",
                 "state": "open",
-                "head": {"sha": pull["head_sha"], "ref": pull["head_ref"]},
-                "base": {"sha": base_sha, "ref": pull["base_ref"]},
+                "head": {
+                    "sha": pull["head_sha"],
+                    "ref": pull["head_ref"],
+                    "repo": self._repo_json(head_repo),
+                },
+                "base": {
+                    "sha": base_sha,
+                    "ref": pull["base_ref"],
+                    "repo": self._repo_json(repo.full_name),
+                },
             }
         )
+
+    def _repo_json(self, full_name: str) -> dict[str, Any]:
+        owner = full_name.split("/", 1)[0]
+        return {
+            "full_name": full_name,
+            "name": full_name.split("/", 1)[-1],
+            "owner": self._user(owner),
+            "url": f"{self.api_url}/repos/{full_name}",
+            "html_url": f"{self.url}/{full_name}",
+        }
+
+    def _get_issue(self, owner: str, name: str, number: int) -> Any:
+        repo = self._repo_or_404(owner, name)
+        if repo is None:
+            return _error(404, "Not Found")
+        return jsonify(
+            {
+                "number": number,
+                "url": f"{self.api_url}/repos/{repo.full_name}/issues/{number}",
+                "html_url": f"{self.url}/{repo.full_name}/pull/{number}",
+                "state": "open",
+            }
+        )
+
+    def _list_events(self, owner: str, name: str, number: int) -> Any:
+        repo = self._repo_or_404(owner, name)
+        if repo is None:
+            return _error(404, "Not Found")
+        items = [
+            {
+                "id": index + 1,
+                "url": f"{self.api_url}/repos/{repo.full_name}/issues/events/{index + 1}",
+                "event": event["event"],
+                "actor": self._user(event["actor"]),
+                "label": {"name": event["label"], "color": "ededed"},
+                "created_at": "2024-01-01T00:00:00Z",
+            }
+            for index, event in enumerate(repo.events)
+            if event["issue"] == number
+        ]
+        return self._page(items)
 
     def _get_commit(self, owner: str, name: str, ref: str) -> Any:
         repo = self._repo_or_404(owner, name)
