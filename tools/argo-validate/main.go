@@ -101,10 +101,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 
 	for _, t := range templates {
-		// As `argo lint` and the Argo Server's lint endpoint check a template.
-		err := validate.ValidateWorkflowTemplate(ctx, getter.in(t.tmpl.Namespace), nullClusterGetter{}, t.tmpl, nil, validate.ValidateOpts{Lint: true})
-		if err != nil {
-			problems = append(problems, problem{t.file, objectName("WorkflowTemplate", t.tmpl.Name), err.Error()})
+		name := objectName("WorkflowTemplate", t.tmpl.Name)
+		// As `argo lint` checks a template, then as the Argo Server does when one is created.
+		for _, check := range []struct {
+			who  string
+			opts validate.ValidateOpts
+		}{{"lint", validate.ValidateOpts{Lint: true}}, {"create", validate.ValidateOpts{}}} {
+			err := validate.ValidateWorkflowTemplate(ctx, getter.in(t.tmpl.Namespace), nullClusterGetter{}, t.tmpl.DeepCopy(), nil, check.opts)
+			if err != nil {
+				problems = append(problems, problem{t.file, name + " (" + check.who + ")", err.Error()})
+				break
+			}
 		}
 	}
 	for _, w := range workflows {
