@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "notify": "workflows.cli.notify",
     "run": "workflows.cli.run",
     "demo": "workflows.cli.demo",
+    "lint": "workflows.cli.lint",
 }
 
 
