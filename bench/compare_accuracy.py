@@ -6,7 +6,8 @@ S samples. Noise, per benchmark: lognormal sample noise with a CV of 1-3 %; opti
 effect: the machine's state in that round (sigma 2-4 %, shared by both sides and every sample
 of the round) with a smaller invocation effect (0.5 %, one per side per round: the process's
 own layout), or, the harder case, only an invocation effect of 2-4 % (nothing shared between
-the sides, so pairing cannot help and only the round count can); slow outliers (4 % of samples slowed x1.1-1.6); optionally an order effect (+2 % on
+the sides, so pairing cannot help and only the round count can); slow outliers (4 % of
+samples slowed x1.1-1.6); optionally an order effect (+2 % on
 whichever side runs second) and a drift (+5 % from the first round to the last).
 
 Changed suites follow the independent check's mix: 4 benchmarks +10 %, 1 +6 % at CV 1 %, 3
@@ -41,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workflows.compare import CompareOptions, Verdict, compare, decide, outliers, stats  # noqa: F401
+from workflows.compare import CompareOptions, Verdict, compare, decide, outliers, stats
 from workflows.results import Direction, ResultSet, make_benchmark
 
 BENCHMARKS = 40
@@ -189,7 +190,8 @@ def u_on_rounds(suite: Suite) -> Alarms:
             if rounds.size == 0:
                 medians.append(logs[keep])
                 continue
-            medians.append(np.array([np.median(logs[(rounds == r) & keep]) for r in set(rounds[keep])]))
+            kept = set(rounds[keep])
+            medians.append(np.array([np.median(logs[(rounds == r) & keep]) for r in kept]))
         pairs[name] = (medians[0], medians[1])
     return _u_alarms(pairs)
 
