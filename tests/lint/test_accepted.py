@@ -122,4 +122,3 @@ def test_what_the_bot_submits_for_a_pr_command_becomes_a_workflow_argo_accepts(
 
     assert verdict.problems == []
     assert counts(verdict.summary) == (2, 1)
-
