@@ -18,8 +18,11 @@ $(VENV)/.installed: pyproject.toml deploy/image/requirements.lock
 demo: $(VENV)/.installed
 	$(VENV)/bin/perfbot demo
 
+# Argo's validator (Go, tools/argo-validate) is built before the suite, so no test waits minutes
+# for a cold build; without Go this stops with how to install it.
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(PY) -m workflows.argo_validate >/dev/null
 	$(PY) -m pytest -n 2 -q -m "not exclusive"
 	$(PY) -m pytest -q -m exclusive
 

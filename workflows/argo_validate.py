@@ -108,7 +108,7 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def ensure_built(*, announce=None) -> Path:
+def ensure_built(*, announce=None, tool_dir: Path = TOOL_DIR) -> Path:
     """The path of a built argo-validate, building it first if this source was never built.
 
     `announce` (a callable taking a line) hears about a build before it starts, because a cold
@@ -120,7 +120,7 @@ def ensure_built(*, announce=None) -> Path:
             raise ValidatorUnavailable(f"{BINARY_ENV}={prebuilt} is not an executable file")
         return Path(prebuilt)
     go = go_executable()
-    target_dir = cache_root() / "argo-validate" / source_key(go)
+    target_dir = cache_root() / "argo-validate" / source_key(go, tool_dir)
     binary = target_dir / BINARY_NAME
     if binary.is_file():
         return binary
@@ -135,7 +135,7 @@ def ensure_built(*, announce=None) -> Path:
             try:
                 result = subprocess.run(
                     [go, "build", "-trimpath", "-o", str(partial), "."],
-                    cwd=TOOL_DIR,
+                    cwd=tool_dir,
                     capture_output=True,
                     text=True,
                     check=False,

@@ -78,21 +78,32 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		found := 0
 		for i, parsed := range common.ParseObjects(ctx, data, true) {
-			if parsed.Err != nil {
-				problems = append(problems, problem{path, fmt.Sprintf("document #%d", i+1), parsed.Err.Error()})
-				continue
-			}
+			// Strict parsing: a field Argo does not know (a misspelling) is a problem, as in
+			// `argo lint`; such an object still resolves references but is not validated.
 			switch obj := parsed.Object.(type) {
 			case *wfv1.WorkflowTemplate:
 				found++
+				name := objectName("WorkflowTemplate", obj.Name)
 				if previous := getter.add(path, obj); previous != "" {
-					problems = append(problems, problem{path, objectName("WorkflowTemplate", obj.Name), "also defined in " + previous})
-					continue
+					problems = append(problems, problem{path, name, "also defined in " + previous})
+				} else if parsed.Err != nil {
+					problems = append(problems, problem{path, name, parsed.Err.Error()})
+				} else {
+					templates = append(templates, workflowTemplate{path, obj})
 				}
-				templates = append(templates, workflowTemplate{path, obj})
 			case *wfv1.Workflow:
 				found++
-				workflows = append(workflows, workflow{path, obj})
+				if parsed.Err != nil {
+					problems = append(problems, problem{path, objectName("Workflow", obj.Name+obj.GenerateName), parsed.Err.Error()})
+				} else {
+					workflows = append(workflows, workflow{path, obj})
+				}
+			default:
+				if parsed.Object == nil && parsed.Err != nil { // a Kubernetes object that is not YAML
+					found++
+					problems = append(problems, problem{path, fmt.Sprintf("document #%d", i+1), parsed.Err.Error()})
+				}
+				// other kinds (a Kustomization, a ConfigMap) are not Argo's to judge
 			}
 		}
 		if found == 0 {
