@@ -18,7 +18,14 @@ GitHub; it is not counted. Targets (issue 6): p99 <= 200 ms, no lost command, no
 Exits 1 when a command was lost or doubled (not for timing: that is a figure, not a test).
 Bot settings exported as `PERFBOT_*` variables (say `PERFBOT_FOLLOWUP_WORKERS=2`) are passed on.
 
+`--baseline REF` first measures this checkout and the bot of a git commit side by side: the
+commit's tree is exported (`git archive`) and served by its own gunicorn against the same
+stand-ins; `--rounds` rounds then send a slice of `--deliveries` to each in turn, so drift of a
+busy machine falls on both alike. It prints p50/p99 of each, and how often each bot's log says
+`Connection pool is full` (PyGithub clients shared by threads, issue 12).
+
     python bench/bot_load.py [--latency 0.05] [--deliveries 200] [--concurrency 16]
+                             [--baseline REF [--rounds 4]]
 """
 
 from __future__ import annotations
@@ -67,6 +74,8 @@ SETTLE_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 15.0
 WARMUP_BASE = 10_000  # pull request numbers of the warm-up
 REPLICA_BASE = 20_000  # pull request numbers of the two-replica phase
+SIDE_BASE = 30_000  # pull request numbers of the side-by-side phase (`--baseline`)
+POOL_FULL = "Connection pool is full"
 TUNABLE = ("PERFBOT_GITHUB_", "PERFBOT_ARGO_", "PERFBOT_RETRY_", "PERFBOT_DELIVERY_",
            "PERFBOT_READ_", "PERFBOT_FOLLOWUP_")  # fmt: skip
 
@@ -104,11 +113,13 @@ class Processes:
         self.workdir = workdir
         self.started: list[tuple[str, subprocess.Popen[str]]] = []
 
-    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Any:
+    def start(
+        self, name: str, argv: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+    ) -> Any:
         log = (self.workdir / f"{name}.log").open("w")
         process = subprocess.Popen(
             argv,
-            cwd=ROOT,
+            cwd=cwd,
             env=env,
             stdout=subprocess.PIPE if env is None else log,
             stderr=log,
@@ -179,21 +190,40 @@ def comment_id(pr: int) -> int:
     return 1_000_000 + pr
 
 
+def export(ref: str, workdir: Path) -> Path:
+    """The tree of commit `ref`, for a gunicorn serving that version of the bot."""
+    tree = workdir / "baseline"
+    tree.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref],
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        raise SystemExit(f"--baseline {ref}: {archive.stderr.decode(errors='replace').strip()}")
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return tree
+
+
 def gunicorn(
-    processes: Processes, name: str, env: dict[str, str], workdir: Path
+    processes: Processes,
+    name: str,
+    env: dict[str, str],
+    workdir: Path,
+    source: Path = ROOT,
 ) -> tuple[str, subprocess.Popen[str]]:
     port = free_port()
     metrics = workdir / f"{name}-metrics"
     metrics.mkdir()
     env = {**env, "PORT": str(port), "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
     argv = [sys.executable, "-m", "gunicorn", "--config", "python:bot.gunicorn_conf"]
-    process = processes.start(name, [*argv, "bot.wsgi:app"], env)
+    process = processes.start(name, [*argv, "bot.wsgi:app"], env, cwd=source)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"{name} exited with {process.returncode}; see {workdir}/{name}.log")
-        with contextlib.suppress(requests.ConnectionError):
+        with contextlib.suppress(requests.ConnectionError, requests.Timeout):  # still booting
             if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return url, process
         time.sleep(0.1)
@@ -340,6 +370,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
     parser.add_argument("--threads", type=int, default=16, help="threads per gunicorn worker")
+    parser.add_argument("--baseline", help="a git commit to measure side by side with this tree")
+    parser.add_argument("--rounds", type=int, default=4, help="side-by-side rounds (--baseline)")
     args = parser.parse_args()
     if not 1 <= args.deliveries <= 2000 or not 1 <= args.concurrency <= 64:
         parser.error("--deliveries must be 1..2000 and --concurrency 1..64")
@@ -351,13 +383,17 @@ def main() -> int:
         [delivery(WARMUP_BASE + 1000 * instance + pr, "/perf-bot help") for pr in range(1, 17)]
         for instance in range(2)
     ]
-    all_prs = [item.pr for item in (*burst, *replicas, *warmup[0], *warmup[1])]
+    side = [delivery(SIDE_BASE + pr, "/run-perf main") for pr in range(1, 2 * n + 1)]
+    side_warmup = [delivery(WARMUP_BASE + 2000 + pr, "/perf-bot help") for pr in range(1, 17)]
+    all_prs = [item.pr for item in (*burst, *replicas, *warmup[0], *warmup[1], *side, *side_warmup)]
 
     with tempfile.TemporaryDirectory(prefix="perfbot-bench-") as tmp:
         workdir = Path(tmp)
         processes = Processes(workdir)
         try:
-            return bench(args, workdir, processes, burst, replicas, warmup, all_prs)
+            return bench(
+                args, workdir, processes, burst, replicas, warmup, all_prs, side, side_warmup
+            )
         finally:
             processes.stop_all()
 
@@ -370,6 +406,8 @@ def bench(
     replicas: list[Delivery],
     warmup: list[list[Delivery]],
     all_prs: list[int],
+    side: list[Delivery],
+    side_warmup: list[Delivery],
 ) -> int:
     private, public = app_keys(workdir)
     latency = str(args.latency)
@@ -430,9 +468,20 @@ def bench(
         print(f"warm-up: {len(prs)} `/perf-bot help` in {warm.seconds:.2f} s {dict(warm.outcomes)}")
 
     warm_up(first, warmup[0])
-    base = acknowledged([])
-
     failures: list[str] = []
+
+    # 0. side by side with another version of the bot
+    if args.baseline:
+        tree = export(args.baseline, workdir)
+        own_config = {"PERFBOT_CONFIG": str(tree / CONFIG.relative_to(ROOT))}  # its own model
+        other, _ = gunicorn(
+            processes, "gunicorn-baseline", {**env, **own_config}, workdir, source=tree
+        )
+        warm_up(other, side_warmup)
+        side_by_side(args, workdir, {"this tree": first, args.baseline: other}, side)
+        wait_until(lambda: acknowledged([d.pr for d in side])["replied"] == len(side), 60)
+
+    base = acknowledged([])
 
     # 1. the burst
     phase = run_phase("1. burst", [(first, d) for d in burst], args.concurrency)
@@ -490,6 +539,26 @@ def bench(
         return 1
     print("no lost command, no duplicate run")
     return 0
+
+
+def side_by_side(
+    args: argparse.Namespace, workdir: Path, urls: dict[str, str], deliveries: list[Delivery]
+) -> None:
+    """`--rounds` rounds, each a slice of the deliveries to every bot in turn."""
+    phases = {name: Phase(f"0. side by side: {name}") for name in urls}
+    per_slice = max(1, len(deliveries) // (len(urls) * args.rounds))
+    slices = [deliveries[i : i + per_slice] for i in range(0, len(deliveries), per_slice)]
+    for index, part in enumerate(slices):
+        name = list(urls)[index % len(urls)]
+        measured = run_phase(name, [(urls[name], d) for d in part], args.concurrency)
+        phases[name].latencies += measured.latencies
+        phases[name].outcomes.update(measured.outcomes)
+        phases[name].errors += measured.errors
+        phases[name].seconds += measured.seconds
+    logs = {"this tree": "gunicorn-a", args.baseline: "gunicorn-baseline"}
+    for name, phase in phases.items():
+        text = (workdir / f"{logs[name]}.log").read_text(errors="replace")
+        report(phase, {f"log lines '{POOL_FULL}'": text.count(POOL_FULL)})
 
 
 def check_runs(

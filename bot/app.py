@@ -22,9 +22,10 @@ from bot.body import STREAM_LIMIT
 from bot.followups import FollowupPool
 from bot.github_api import GitHub
 from bot.metrics import Metrics
+from bot.outbound_env import verify_setting
 from bot.services import EXTENSION, Services, services
 from bot.settings import BotSettings, SettingsError
-from workflows.argo import ArgoClient
+from workflows.argo import ArgoClient, normalize_server
 from workflows.config import PerfbotConfig, load_config
 
 log = logging.getLogger(__name__)
@@ -83,14 +84,15 @@ def argo_client(settings: BotSettings, config: PerfbotConfig) -> ArgoClient:
     server = settings.argo_server or config.argo.server
     if not server:
         raise SettingsError("ARGO_SERVER is not set and perfbot.yaml has no argo.server")
+    url = normalize_server(server)  # `host:port` means https, as for the argo CLI
     return ArgoClient(
-        server,  # `host:port` means https, as for the argo CLI
+        url,
         settings.argo_namespace or config.argo.namespace,
         settings.argo_token,
         ui_url=settings.argo_ui_url or config.argo.link_base,
         timeout=settings.argo_timeout,
-        session=argo_session(settings),
-        verify=not settings.argo_insecure,
+        session=argo_session(settings, url),
+        verify=verify_setting(settings.argo_insecure),
     )
 
 

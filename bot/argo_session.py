@@ -14,6 +14,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from bot import deadline
+from bot.outbound_env import pin_environment
 from bot.retry import bounded_retry
 from bot.settings import BotSettings
 
@@ -36,7 +37,8 @@ class DeadlineAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
-def argo_session(settings: BotSettings) -> requests.Session:
+def argo_session(settings: BotSettings, server: str) -> requests.Session:
+    """`server` is the Argo Server's URL, for the proxy settings that apply to it."""
     retry = bounded_retry(
         settings.argo_retries, settings, ARGO_RETRY_STATUSES, reserve=settings.argo_timeout
     )
@@ -44,4 +46,4 @@ def argo_session(settings: BotSettings) -> requests.Session:
     session = requests.Session()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
-    return session
+    return pin_environment(session, server)

@@ -61,6 +61,7 @@ def callback() -> tuple[Response, int]:
                 check_name=check_name,
                 author=svc.github.own_login(),
                 link=link,
+                comment_mode=repo_config.comment,
             )
     except GitHubError as exc:
         log.error("callback for %s (%s) failed: %s", payload.workflow_name, kind, exc)

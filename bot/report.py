@@ -147,6 +147,21 @@ def _limit(text: str) -> str:
     return text if len(text) <= MAX_COMMENT else text[:MAX_COMMENT] + TRUNCATED
 
 
+CHANGED_VERDICTS = frozenset({"regressed", "improved"})
+
+
+def comments(mode: str, payload: CallbackPayload) -> bool:
+    """The repository's `comment:` setting: `always`; `on-change`, only a result whose verdict
+    is a regression or an improvement (the check run says the rest); `quiet`, never. A run
+    without a pull request (`pr` 0, a push) has nowhere to comment."""
+    if not payload.run.pr or mode == "quiet":
+        return False
+    if mode == "on-change":
+        verdict = (payload.verdict or "").strip().lower()
+        return payload.kind == "result" and verdict in CHANGED_VERDICTS
+    return True
+
+
 def apply(
     outcome: Outcome,
     payload: CallbackPayload,
@@ -155,12 +170,13 @@ def apply(
     check_name: str | None,
     author: str,
     link: str | None,
+    comment_mode: str = "always",
 ) -> str:
-    """Write the comment, then complete the check run (`check_name` None: no check runs);
-    returns what was done, for logs."""
+    """Write the comment (`comments` decides), then complete the check run (`check_name`
+    None: no check runs); returns what was done, for logs."""
     run = payload.run
     done = []
-    if outcome.comment is not None and run.pr:  # pr 0: a run with no pull request (a push)
+    if outcome.comment is not None and comments(comment_mode, payload):
         result = sticky.upsert(github, run.pr, run.job, outcome.comment, author=author)
         done.append(f"comment {result}")
     if check_name is not None and outcome.conclusion is not None:

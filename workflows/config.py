@@ -510,6 +510,7 @@ class RepoConfig(_Model):
     run_label: str | None = Field(None, min_length=1, max_length=50)  # GitHub's label cap
     run_on_push: bool = False  # pushes to the default branch, compared with `before`
     fork_prs: Literal["maintainers-only", "refuse"] = "maintainers-only"
+    comment: Literal["always", "on-change", "quiet"] = "always"  # the report's sticky comment
 
     @field_validator("jobs", mode="before")
     @classmethod
