@@ -171,3 +171,29 @@ def noisy(row: BenchmarkComparison) -> str:
         seen = f"could detect {row.detectable_change:.1%}"
     units = "rounds" if row.method == ROUNDS_TEST else "samples"
     return seen + (f"; about {row.needed} {units} a side needed" if row.needed else "")
+
+
+TOO_NOISY_WORD = "too noisy"
+
+
+def label(row: BenchmarkComparison) -> str:
+    """The row's verdict word; `too noisy` for an unchanged row the run could not judge."""
+    return TOO_NOISY_WORD if row.too_noisy else str(row.verdict)
+
+
+def headline_counts(comparison: Comparison) -> str:
+    """`1 regressed, 1 improved, 3 unchanged, 1 too noisy`: too-noisy rows are not counted as
+    unchanged, since nobody can say they are."""
+    counts = dict(comparison.counts)
+    noisy_rows = len(comparison.too_noisy)
+    counts[Verdict.UNCHANGED] -= noisy_rows
+    text = summary_counts(counts)
+    return text + (f", {noisy_rows} {TOO_NOISY_WORD}" if noisy_rows else "")
+
+
+def ordered(comparison: Comparison) -> list[BenchmarkComparison]:
+    """Changes by size, then too noisy, unchanged, added and removed in input order: the
+    order of every table and chart."""
+    rest = comparison.of(Verdict.UNCHANGED, Verdict.ADDED, Verdict.REMOVED)
+    group = {Verdict.UNCHANGED: 1, Verdict.ADDED: 2, Verdict.REMOVED: 2}
+    return comparison.changed() + sorted(rest, key=lambda r: 0 if r.too_noisy else group[r.verdict])

@@ -17,7 +17,7 @@ ARROW = " → "
 @dataclass(frozen=True)
 class Fact:
     text: str  # plain text, not yet escaped
-    code: str = ""  # a ref or a SHA, shown as code after `text`
+    code: str = ""  # a ref or a path, shown as code after `text` and a space
     url: str | None = None  # where `code` links to (a commit on GitHub), or None
     resolved: str = ""  # the SHA a ref resolved to, after an arrow
 
@@ -26,8 +26,8 @@ def _side(name: str, side: SideProvenance, prov: Provenance) -> Fact:
     """`base main → 3f9c2e1`: as asked, then as resolved; a path only when nothing else
     names the side (and the path still exists)."""
     if side.sha:
-        return Fact(f"{name} ", side.ref, prov.commit_url(side.sha), side.short_sha)
-    return Fact(f"{name} ", side.ref or side.path or "results")
+        return Fact(name, side.ref, prov.commit_url(side.sha), side.short_sha)
+    return Fact(name, side.ref or side.path or "results")
 
 
 def _amount(side: SideProvenance) -> str:
@@ -41,8 +41,8 @@ def amounts(prov: Provenance) -> str:
     """`10 rounds, 50 samples a side`, or each side's when they differ."""
     base, head = _amount(prov.base), _amount(prov.head)
     if base == head:
-        return f"{base} a benchmark a side"
-    return f"base {base}, head {head} a benchmark"
+        return f"{base} per benchmark and side"
+    return f"base {base}, head {head} per benchmark"
 
 
 def facts(prov: Provenance) -> list[Fact]:
@@ -50,7 +50,7 @@ def facts(prov: Provenance) -> list[Fact]:
     if prov.repository:
         found.append(Fact(prov.repository))
     if prov.job:
-        found.append(Fact("job ", prov.job))
+        found.append(Fact("job", prov.job))
     if prov.pr:
         found.append(Fact(f"PR #{prov.pr}"))
     found += [_side("base", prov.base, prov), _side("head", prov.head, prov)]
@@ -64,9 +64,9 @@ def facts(prov: Provenance) -> list[Fact]:
 
 
 def plain(fact: Fact) -> str:
-    text = fact.text + fact.code
+    text = f"{fact.text} {fact.code}" if fact.code else fact.text
     if fact.resolved:
-        text += f"{ARROW}{fact.resolved}" if fact.code else fact.resolved
+        text += f"{ARROW}{fact.resolved}" if fact.code else f" {fact.resolved}"
     return text
 
 
