@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from workflows.cli import run_facts
 from workflows.cli.errors import EXIT_FAILED_CHECK, BadInput
 from workflows.compare.options import DEFAULT_ALPHA, DEFAULT_MIN_SAMPLES, DEFAULT_THRESHOLD
 from workflows.results.loader import FORMATS as INPUT_FORMATS
@@ -79,6 +80,7 @@ def _compare(
     help="Format of both inputs (default: detected per file).",
 )  # fmt: skip
 @click.option("--fail-on-regression", is_flag=True, help="Exit 1 when any benchmark regressed.")
+@run_facts.options
 def command(
     base: Path,
     head: Path,
@@ -89,10 +91,12 @@ def command(
     min_samples: int,
     input_format: str | None,
     fail_on_regression: bool,
+    **provenance: str,
 ) -> None:
     """Compare benchmark results of BASE and HEAD (files or directories of rounds)."""
     from workflows.compare import RENDERERS, Verdict
 
+    facts = run_facts.facts(provenance)
     comparison = _compare(
         base,
         head,
@@ -101,7 +105,7 @@ def command(
         alpha=alpha,
         min_samples=min_samples,
     )
-    report = RENDERERS[report_format](comparison)
+    report = RENDERERS[report_format](comparison, facts)
     if output is None:
         click.echo(report, nl=False)
     else:

@@ -30,7 +30,7 @@ SHA = re.compile(r"[0-9a-f]{7,40}")
 REPOSITORY = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
 SHORT_SHA = 7
 UNKNOWN_VERSION = "unknown"
-FACT_KEYS = ("repository", "job", "pr", "base_ref", "base_sha", "head_ref", "head_sha")
+ISO = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def perfbot_version() -> str:
@@ -53,17 +53,26 @@ class RunFacts:
     head_sha: str = ""
 
     @classmethod
-    def from_dict(cls, values: Mapping[str, Any]) -> RunFacts:
-        """From a report's `provenance` (or any mapping); unknown keys and bad types are
-        dropped, so an older report still gives what it has."""
-        found: dict[str, Any] = {}
-        for key in FACT_KEYS:
-            value = values.get(key)
-            if key == "pr":
-                found[key] = value if isinstance(value, int) and value > 0 else 0
-            elif isinstance(value, str):
-                found[key] = value
-        return cls(**found)
+    def from_provenance(cls, values: Any) -> RunFacts:
+        """Back from a JSON report's `provenance`, so a later render (the local run's HTML
+        page) says what the pipeline's compare step knew; anything malformed is dropped."""
+        values = values if isinstance(values, Mapping) else {}
+
+        def text(where: Any, key: str) -> str:
+            value = where.get(key) if isinstance(where, Mapping) else None
+            return value if isinstance(value, str) else ""
+
+        pr = values.get("pr")
+        base, head = values.get("base"), values.get("head")
+        return cls(
+            repository=text(values, "repository"),
+            job=text(values, "job"),
+            pr=pr if isinstance(pr, int) and not isinstance(pr, bool) and pr > 0 else 0,
+            base_ref=text(base, "ref"),
+            base_sha=_sha(text(base, "sha")),
+            head_ref=text(head, "ref"),
+            head_sha=_sha(text(head, "sha")),
+        )
 
 
 @dataclass(frozen=True)
@@ -114,11 +123,18 @@ class Provenance:
 
     @property
     def when(self) -> str | None:
+        """`2025-11-24 16:00 – 16:19 UTC`: from the first round's start to the last's end."""
         starts = [s for s in (self.base.started, self.head.started) if s]
         ends = [s for s in (self.base.finished, self.head.finished) if s]
         if not starts:
             return None
-        return f"{min(starts)} – {max(ends)}" if ends else min(starts)
+        first = _shown_time(min(starts))
+        if not ends:
+            return f"{first} UTC"
+        last = _shown_time(max(ends))
+        if last[:10] == first[:10]:
+            last = last[11:]
+        return f"{first} – {last} UTC"
 
 
 def _sha(value: Any) -> str:
@@ -127,9 +143,14 @@ def _sha(value: Any) -> str:
 
 
 def _time(value: Any) -> str | None:
+    """A manifest's Unix time as ISO 8601 UTC (what the JSON report keeps)."""
     if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
         return None
-    return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromtimestamp(value, UTC).strftime(ISO)
+
+
+def _shown_time(iso: str) -> str:
+    return datetime.strptime(iso, ISO).strftime("%Y-%m-%d %H:%M")
 
 
 def _shown_path(source: str) -> str | None:
