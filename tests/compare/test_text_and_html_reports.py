@@ -104,7 +104,7 @@ def test_the_html_chart_is_in_the_tables_order(comparison):
     assert charted[:2] == ["faster", "slower"]
 
 
-EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF]")
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
 
 
 @pytest.mark.parametrize("render", [render_html, render_text], ids=["html", "text"])
