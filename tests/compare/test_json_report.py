@@ -4,24 +4,59 @@ the comparison it came from."""
 from __future__ import annotations
 
 import json
+import math
 
 import jsonschema
 import pytest
 
 from tests.compare.builders import noisy, pair
 from workflows.compare import Verdict, compare, render_json
+from workflows.compare.provenance import RunFacts
 from workflows.compare.verdicts import Verdict as VerdictWords
 
 NUMBER_OR_NULL = {"type": ["number", "null"]}
+COUNT = {"type": "integer", "minimum": 0}
 SIDE = {
     "type": ["object", "null"],
-    "required": ["n", "median", "mean", "stddev", "iqr", "min", "max", "raw"],
-    "properties": {"n": {"type": "integer", "minimum": 1}, "raw": {"type": "boolean"}},
+    "required": [
+        "n", "median", "mean", "stddev", "iqr", "min", "max", "raw",
+        "rounds", "set_aside", "round_median",
+    ],
+    "properties": {
+        "n": {"type": "integer", "minimum": 1},
+        "raw": {"type": "boolean"},
+        "rounds": COUNT,
+        "set_aside": COUNT,
+        "round_median": NUMBER_OR_NULL,
+    },
+}  # fmt: skip
+PROVENANCE_SIDE = {
+    "type": "object",
+    "required": ["ref", "sha", "path", "rounds", "samples", "machines", "started", "finished"],
+    "properties": {
+        "ref": {"type": "string"},
+        "sha": {"type": "string", "pattern": "^([0-9a-f]{7,40})?$"},
+        "path": {"type": ["string", "null"]},
+        "rounds": COUNT,
+        "samples": COUNT,
+        "machines": {"type": "object", "additionalProperties": {"type": "array"}},
+    },
 }
 VERDICT = {"enum": [str(v) for v in VerdictWords]}
 SCHEMA = {
     "type": "object",
-    "required": ["schema_version", "summary", "benchmarks", "options", "base", "head", "warnings"],
+    "required": [
+        "schema_version",
+        "summary",
+        "benchmarks",
+        "options",
+        "base",
+        "head",
+        "warnings",
+        "not_comparable",
+        "ignored",
+        "provenance",
+    ],
     "properties": {
         "schema_version": {"const": 1},
         "summary": {
@@ -50,6 +85,15 @@ SCHEMA = {
                     "head",
                     "ci_low",
                     "ci_high",
+                    "threshold",
+                    "detectable_change",
+                    "too_noisy",
+                    "needed",
+                    "paired_rounds",
+                    "order_effect",
+                    "tail",
+                    "settings",
+                    "measurement",
                 ],
                 "properties": {
                     "name": {"type": "string"},
@@ -63,6 +107,15 @@ SCHEMA = {
                     "base": SIDE,
                     "head": SIDE,
                     "warnings": {"type": "array", "items": {"type": "string"}},
+                    "threshold": NUMBER_OR_NULL,
+                    "detectable_change": NUMBER_OR_NULL,
+                    "too_noisy": {"type": "boolean"},
+                    "needed": {"type": ["integer", "null"]},
+                    "paired_rounds": {"type": ["integer", "null"]},
+                    "order_effect": NUMBER_OR_NULL,
+                    "tail": {"type": ["object", "null"]},
+                    "settings": {"type": "object"},
+                    "measurement": {"type": ["string", "null"]},
                 },
             },
         },
@@ -71,6 +124,18 @@ SCHEMA = {
             "required": ["threshold", "alpha", "min_samples", "confidence"],
         },
         "warnings": {"type": "array", "items": {"type": "string"}},
+        "not_comparable": {"type": ["string", "null"]},
+        "ignored": {"type": "array", "items": {"type": "string"}},
+        "provenance": {
+            "type": "object",
+            "required": ["repository", "job", "pr", "base", "head", "version"],
+            "properties": {
+                "pr": COUNT,
+                "base": PROVENANCE_SIDE,
+                "head": PROVENANCE_SIDE,
+                "version": {"type": "string"},
+            },
+        },
     },
 }
 
@@ -157,3 +222,31 @@ def test_an_infinite_change_is_written_as_null_so_the_json_stays_standard():
     assert "Infinity" not in text
     assert json.loads(text)["benchmarks"][0]["change"] is None
     assert json.loads(text)["summary"]["verdict"] == Verdict.REGRESSED
+
+
+def test_a_benchmark_that_could_detect_nothing_has_a_null_detectable_change_and_is_too_noisy():
+    comparison = compare(*pair({"q": [1.0, 1.5, 0.7, 1.3, 0.9]}, {"q": [1.1, 0.6, 1.4, 0.8, 1.2]}))
+    row = json.loads(render_json(comparison))["benchmarks"][0]
+    assert comparison.benchmarks[0].detectable_change is not None
+    assert row["too_noisy"] is True
+    if math.isinf(comparison.benchmarks[0].detectable_change):
+        assert row["detectable_change"] is None
+    else:
+        assert row["detectable_change"] > row["threshold"]
+
+
+def test_the_provenance_reads_back_as_the_facts_it_was_written_from(rng):
+    facts = RunFacts(repository="a/b", job="j", pr=7, base_ref="main", base_sha="abcdef1",
+                     head_ref="topic", head_sha="1234567")  # fmt: skip
+    comparison = compare(*pair({"q": noisy(rng, 1.0)}, {"q": noisy(rng, 1.0)}))
+    document = json.loads(render_json(comparison, facts))
+    assert RunFacts.from_provenance(document["provenance"]) == facts
+
+
+@pytest.mark.parametrize(
+    "provenance",
+    [None, [], {"pr": "7", "base": "main"}, {"base": {"sha": "not-hex"}}, {"pr": True}],
+    ids=["missing", "not-a-mapping", "wrong-types", "bad-sha", "bool-pr"],
+)
+def test_a_malformed_provenance_reads_back_as_no_facts(provenance):
+    assert RunFacts.from_provenance(provenance) == RunFacts()

@@ -29,9 +29,12 @@ def comparison(rng):
     return compare(*pair(base, head, unit="s"))
 
 
-def test_the_text_report_leads_with_the_verdict_and_lists_changes_first(comparison):
+def test_the_text_report_leads_with_the_provenance_then_the_verdict_and_changes(comparison):
     lines = render_text(comparison).splitlines()
+    assert lines[0].startswith("perfbot compare: base ")
+    assert "10 samples per benchmark and side" in lines[0]
     assert lines[1].startswith("REGRESSION: 1 regressed, 1 improved, 2 unchanged")
+    assert lines[1].endswith("; 4 benchmarks analysed")
     rows = [line.split()[0:2] for line in lines[4:8]]
     assert rows == [
         ["improved", "faster"],
@@ -64,15 +67,18 @@ def test_the_html_page_is_self_contained(comparison):
     assert "script" not in tags
     assert "link" not in tags
     assert "img" not in tags
-    assert not [a for _, attrs in parser.tags for k, a in attrs.items() if k in ("src", "href")]
+    assert not [a for _, attrs in parser.tags for k, a in attrs.items() if k == "src"]
+    links = [attrs.get("href") for tag, attrs in parser.tags if "href" in attrs]
+    assert all(tag == "a" for tag, attrs in parser.tags if "href" in attrs)
+    assert all(link.startswith("https://github.com/") for link in links)
     assert "<style>" in page
 
 
 def test_the_html_chart_is_valid_svg_with_one_bar_per_benchmark(comparison):
     page = render_html(comparison)
-    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    svg = re.search(r'<svg[^>]*class="changes".*?</svg>', page, re.S).group(0)
     root = ET.fromstring(svg)  # noqa: S314 (our own output, parsed to check it is well-formed)
-    bars = root.findall("{http://www.w3.org/2000/svg}rect")
+    bars = root.findall("{http://www.w3.org/2000/svg}rect[@class='bar']")
     assert len(bars) == 4
     colors = sorted(bar.get("fill") for bar in bars)
     assert colors == sorted(["#d1242f", "#1a7f37", "#8c959f", "#8c959f"])
@@ -82,3 +88,32 @@ def test_the_html_page_escapes_benchmark_names(comparison):
     page = render_html(comparison)
     assert "<b>odd</b>" not in page
     assert "&lt;b&gt;odd&lt;/b&gt;" in page
+
+
+def _cells_in_order(page: str) -> tuple[list[str], list[str]]:
+    chart = re.search(r'<svg[^>]*class="changes".*?</svg>', page, re.S).group(0)
+    charted = re.findall(r"<title>(.*?)</title>", chart)
+    table = re.search(r"<tbody>(.*?)</tbody>", page, re.S).group(1)
+    listed = re.findall(r"<tr[^>]*><td>.*?</td><td>(.*?)</td>", table)
+    return charted, listed
+
+
+def test_the_html_chart_is_in_the_tables_order(comparison):
+    charted, listed = _cells_in_order(render_html(comparison))
+    assert charted == listed[: len(charted)]
+    assert charted[:2] == ["faster", "slower"]
+
+
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
+
+
+@pytest.mark.parametrize("render", [render_html, render_text], ids=["html", "text"])
+def test_the_report_needs_no_emoji_font(comparison, render):
+    assert not EMOJI.findall(render(comparison))
+
+
+def test_the_html_verdict_icons_are_svg(comparison):
+    page = render_html(comparison)
+    summary = re.search(r'<p class="summary">(.*?)</p>', page, re.S).group(1)
+    assert summary.startswith('<svg class="icon"')
+    assert page.count('<svg class="icon"') == 1 + 4  # the summary and each row

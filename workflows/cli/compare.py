@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from workflows.cli import run_facts
 from workflows.cli.errors import EXIT_FAILED_CHECK, BadInput
 from workflows.compare.options import DEFAULT_ALPHA, DEFAULT_MIN_SAMPLES, DEFAULT_THRESHOLD
 from workflows.results.loader import FORMATS as INPUT_FORMATS
@@ -133,6 +134,7 @@ def _compare(
     "or CPU models.",
 )  # fmt: skip
 @click.option("--fail-on-regression", is_flag=True, help="Exit 1 when any benchmark regressed.")
+@run_facts.options
 def command(
     base: Path,
     head: Path,
@@ -146,10 +148,12 @@ def command(
     benchmark_rules: str | None,
     allow_different_machines: bool,
     fail_on_regression: bool,
+    **provenance: str,
 ) -> None:
     """Compare benchmark results of BASE and HEAD (files or directories of rounds)."""
     from workflows.compare import RENDERERS, Verdict
 
+    facts = run_facts.facts(provenance)
     comparison = _compare(
         base,
         head,
@@ -161,7 +165,7 @@ def command(
         benchmark_rules=benchmark_rules,
         allow_different_machines=allow_different_machines,
     )
-    report = RENDERERS[report_format](comparison)
+    report = RENDERERS[report_format](comparison, facts)
     if output is None:
         click.echo(report, nl=False)
     else:

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import math
 
-from workflows.compare.engine import SUMMED_UP, BenchmarkComparison, Comparison, SideStats
+from workflows.compare.engine import (
+    RANK_TEST,
+    ROUNDS_TEST,
+    SUMMARY_TEST,
+    SUMMED_UP,
+    BenchmarkComparison,
+    Comparison,
+    SideStats,
+)
 from workflows.compare.verdicts import Verdict
 
 TIME_SCALES = ((1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"))
@@ -21,6 +29,22 @@ ICONS = {
     Verdict.REMOVED: "➖",
 }
 SUMMARY_ICONS = {Verdict.REGRESSED: "🔴", Verdict.IMPROVED: "🟢", Verdict.UNCHANGED: "✅"}
+LEGENDS = {
+    ROUNDS_TEST: (
+        "rounds are the unit: Base and Head are the medians of the round medians (± the samples'"
+        " robust spread); Change is the mean per-round log ratio head/base, rounds paired, with"
+        " its {confidence} % interval; p: paired t-test over rounds"
+    ),
+    RANK_TEST: (
+        "one file of samples: Base and Head are medians (± robust spread), slow outliers set"
+        " aside; Change is the Hodges-Lehmann estimate of head/base with its {confidence} %"
+        " interval; p: Mann-Whitney U"
+    ),
+    SUMMARY_TEST: (
+        "summary statistics only: Base and Head are the published centers (± stddev / mean);"
+        " Change is the ratio of means with its {confidence} % interval; p: Welch's t-test"
+    ),
+}
 
 
 def _number(value: float) -> str:
@@ -113,3 +137,63 @@ def geomean(change: float | None) -> str:
         return "geomean: –"
     word = "worse" if change > 0 else "better"
     return f"geomean {change * 100:+.1f} % ({word})" if abs(change) >= 5e-4 else "geomean ±0.0 %"
+
+
+def center(row: BenchmarkComparison, stats: SideStats | None) -> str:
+    """The per-side summary that goes with the row's test, so Base, Head and Change tell one
+    story: the median of the round medians when rounds are the unit, else the median."""
+    if stats is None:
+        return "–"
+    if row.method == ROUNDS_TEST and stats.round_median is not None:
+        text, spread = value(stats.round_median, row.unit), stats.relative_spread
+    elif row.method == SUMMARY_TEST and stats.mean:
+        text = value(stats.mean, row.unit)
+        spread = None if stats.stddev is None else stats.stddev / abs(stats.mean)
+    else:
+        return side(stats, row.unit)
+    return text if spread is None else f"{text} ±{spread * 100:.1f} %"
+
+
+def legend(comparison: Comparison) -> list[str]:
+    """One line per test the comparison used: what Base/Head show and what Change is."""
+    used = {row.method for row in comparison.benchmarks if row.method}
+    confidence = round(comparison.options.confidence * 100)
+    return [
+        line.format(confidence=confidence) for method, line in LEGENDS.items() if method in used
+    ]
+
+
+def noisy(row: BenchmarkComparison) -> str:
+    """`could detect 14.2 %, needs 23 rounds`: why a row was not judged."""
+    if row.detectable_change is None or math.isinf(row.detectable_change):
+        seen = "could detect no change at all"
+    else:
+        seen = f"could detect {row.detectable_change:.1%}"
+    units = "rounds" if row.method == ROUNDS_TEST else "samples"
+    return seen + (f"; about {row.needed} {units} a side needed" if row.needed else "")
+
+
+TOO_NOISY_WORD = "too noisy"
+
+
+def label(row: BenchmarkComparison) -> str:
+    """The row's verdict word; `too noisy` for an unchanged row the run could not judge."""
+    return TOO_NOISY_WORD if row.too_noisy else str(row.verdict)
+
+
+def headline_counts(comparison: Comparison) -> str:
+    """`1 regressed, 1 improved, 3 unchanged, 1 too noisy`: too-noisy rows are not counted as
+    unchanged, since nobody can say they are."""
+    counts = dict(comparison.counts)
+    noisy_rows = len(comparison.too_noisy)
+    counts[Verdict.UNCHANGED] -= noisy_rows
+    text = summary_counts(counts)
+    return text + (f", {noisy_rows} {TOO_NOISY_WORD}" if noisy_rows else "")
+
+
+def ordered(comparison: Comparison) -> list[BenchmarkComparison]:
+    """Changes by size, then too noisy, unchanged, added and removed in input order: the
+    order of every table and chart."""
+    rest = comparison.of(Verdict.UNCHANGED, Verdict.ADDED, Verdict.REMOVED)
+    group = {Verdict.UNCHANGED: 1, Verdict.ADDED: 2, Verdict.REMOVED: 2}
+    return comparison.changed() + sorted(rest, key=lambda r: 0 if r.too_noisy else group[r.verdict])

@@ -157,6 +157,8 @@ class Comparison:
     head_metadata: Mapping[str, Any] = field(default_factory=dict)
     not_comparable: str | None = None  # why base and head cannot be compared (other machine)
     ignored: tuple[str, ...] = ()  # benchmarks a rule said to ignore
+    base_results: ResultSet | None = None  # the inputs, for reports that draw every round
+    head_results: ResultSet | None = None
 
     @property
     def verdict(self) -> Verdict:
@@ -392,6 +394,8 @@ def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = N
         head_metadata=head.metadata,
         not_comparable=not_comparable,
         ignored=ignored,
+        base_results=base,
+        head_results=head,
     )
 
 

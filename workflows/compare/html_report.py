@@ -1,176 +1,170 @@
 """`render_html(comparison)`: one self-contained page, written as `report.html` by local runs.
 
-Inline CSS and an inline SVG chart, no script, font or image from anywhere: the file opens from
-disk, from an artifact store or offline, and shows the same thing everywhere. The chart draws
-every benchmark compared on both sides (the largest changes when there are many): a bar for the
-change, a whisker for its interval, dashed lines at the threshold. Every piece of input text is
-HTML-escaped.
+Inline CSS and inline SVG, no script, font or image from anywhere: the file opens from disk,
+from an artifact store or offline, and shows the same thing everywhere. The verdict icons are
+SVG too, not emoji, which a browser without an emoji font (headless Chromium in CI, a bare
+server) draws as empty boxes. The page reads top down: the verdict line, the provenance, the
+change chart and the table in one order, the legend, then the picture of the run (every round
+of every benchmark, `round_chart`) and the notes. Every piece of input text is HTML-escaped;
+the only links are to commits on GitHub (`Provenance.commit_url`).
 """
 
 from __future__ import annotations
 
-import math
 from html import escape
 
-from workflows.compare import display
+from workflows.compare import change_chart, display, environment, round_chart
 from workflows.compare.engine import BenchmarkComparison, Comparison
-from workflows.compare.text_report import ordered
+from workflows.compare.provenance import Provenance, RunFacts, provenance
+from workflows.compare.provenance_line import ARROW, SEPARATOR, Fact, facts
 from workflows.compare.verdicts import Verdict
 
-MAX_CHART_ROWS = 60
-ROW_HEIGHT = 22
-LABEL_WIDTH = 300
-PLOT_WIDTH = 440
-VALUE_WIDTH = 90
-MARGIN = 24
-COLORS = {
-    Verdict.REGRESSED: "#d1242f",
-    Verdict.IMPROVED: "#1a7f37",
-    Verdict.UNCHANGED: "#8c959f",
-    Verdict.ADDED: "#0969da",
-    Verdict.REMOVED: "#0969da",
-}
+MAX_ROUND_CHARTS = 60
+ICON_COLORS = {**change_chart.COLORS, "too noisy": "#9a6700", "not comparable": "#9a6700"}
+TITLE = "perfbot compare"
+RUNS_TITLE = "Every round, in run order"
+RUNS_LEGEND = (
+    "Each mark is one round's median at its place in the run (base and head alternate); faint "
+    "dots are that round's samples; hollow red rings are slow outliers the test set aside."
+)
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;
  color:#1f2328;margin:2rem auto;max-width:1100px;padding:0 1rem}
 h1{font-size:1.4rem;margin:0 0 .3rem}
-.summary{font-size:1.1rem;margin:.5rem 0 1rem}
-.meta{color:#59636e;font-size:.85rem}
+h2{font-size:1.1rem;margin:1.5rem 0 .3rem}
+.summary{font-size:1.1rem;margin:.5rem 0 .3rem}
+.meta,.legend{color:#59636e;font-size:.85rem}
 table{border-collapse:collapse;width:100%;margin:1rem 0}
 th,td{padding:.3rem .5rem;border-bottom:1px solid #d1d9e0;text-align:right;white-space:nowrap}
 th:nth-child(2),td:nth-child(2),th:first-child,td:first-child{text-align:left}
-td:nth-child(2){white-space:normal;word-break:break-all;font-family:ui-monospace,monospace}
+td:nth-child(2){white-space:normal;overflow-wrap:anywhere;min-width:14rem;
+ font-family:ui-monospace,monospace}
 tr.regressed td:first-child{color:#d1242f;font-weight:600}
 tr.improved td:first-child{color:#1a7f37;font-weight:600}
-tr.unchanged td{color:#59636e}
+tr.unchanged td,tr.too-noisy td{color:#59636e}
+tr.too-noisy td:first-child{color:#9a6700;font-weight:600}
 svg text{font:12px ui-monospace,monospace;fill:#1f2328}
+svg.icon{vertical-align:-2px;margin-right:.3rem}
+.runs{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:.8rem}
+.runs figure{margin:0}
+.runs figcaption{font:12px ui-monospace,monospace;word-break:break-all}
+.key{display:inline-block;width:.7rem;height:.7rem;border-radius:50%;margin:0 .2rem 0 .6rem}
 ul.notes{color:#59636e}
 """
 
 
-def _svg(rows: list[BenchmarkComparison], threshold: float) -> str:
-    rows = [r for r in rows if r.change is not None and math.isfinite(r.change)]
-    rows = sorted(rows, key=lambda r: abs(r.badness), reverse=True)[:MAX_CHART_ROWS]
-    if not rows:
-        return ""
-    ends = [abs(r.change or 0.0) for r in rows] + [threshold * 1.5]
-    ends += [abs(e) for r in rows for e in (r.ci_low, r.ci_high) if e is not None]
-    span = min(max(ends), 2.0)  # beyond +-200 %, bars are clipped rather than squashing the rest
-    half = PLOT_WIDTH / 2
-    zero = LABEL_WIDTH + half
-
-    def x(change: float) -> float:
-        return zero + max(-1.0, min(1.0, change / span)) * half
-
-    height = MARGIN * 2 + ROW_HEIGHT * len(rows)
-    width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="change per benchmark">'
-    ]
-    for edge in (-threshold, threshold):
-        parts.append(
-            f'<line x1="{x(edge):.1f}" x2="{x(edge):.1f}" y1="{MARGIN - 6}" '
-            f'y2="{height - MARGIN + 6}" stroke="#bbb" stroke-dasharray="4 3"/>'
-        )
-    parts.append(
-        f'<line x1="{zero}" x2="{zero}" y1="{MARGIN - 8}" y2="{height - MARGIN + 8}" '
-        'stroke="#555"/>'
+def icon(word: str) -> str:
+    """A coloured disc (a tick for `unchanged`): drawn by any browser, no font needed."""
+    color = ICON_COLORS.get(word, "#8c959f")
+    mark = (
+        '<path d="M4 8.5l2.5 2.5L12 5.5" stroke="#fff" stroke-width="2" fill="none"/>'
+        if word == str(Verdict.UNCHANGED)
+        else ""
     )
-    for edge in (-span, span):
-        parts.append(
-            f'<text x="{x(edge):.1f}" y="{height - 6}" text-anchor="middle">'
-            f"{edge * 100:+.0f} %</text>"
-        )
-    for i, row in enumerate(rows):
-        top = MARGIN + i * ROW_HEIGHT
-        middle = top + ROW_HEIGHT / 2
-        change = row.change or 0.0
-        left, right = sorted((x(0.0), x(change)))
-        name = " ".join(row.name.split())
-        label = name if len(name) <= 40 else name[:39] + "…"
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{middle + 4:.1f}" text-anchor="end">'
-            f"<title>{escape(row.name)}</title>{escape(label)}</text>"
-        )
-        parts.append(
-            f'<rect x="{left:.1f}" y="{top + 4}" width="{max(right - left, 1):.1f}" '
-            f'height="{ROW_HEIGHT - 8}" fill="{COLORS[row.verdict]}" opacity="0.85"/>'
-        )
-        if row.ci_low is not None and row.ci_high is not None:
-            parts.append(
-                f'<line x1="{x(row.ci_low):.1f}" x2="{x(row.ci_high):.1f}" y1="{middle:.1f}" '
-                f'y2="{middle:.1f}" stroke="#1f2328" stroke-width="1.2"/>'
-            )
-        parts.append(
-            f'<text x="{LABEL_WIDTH + PLOT_WIDTH + 6}" y="{middle + 4:.1f}">'
-            f"{escape(display.percent(row.change))}</text>"
-        )
-    parts.append("</svg>")
-    return "\n".join(parts)
+    return (
+        f'<svg class="icon" xmlns="http://www.w3.org/2000/svg" width="16" height="16" '
+        f'viewBox="0 0 16 16" role="img" aria-label="{escape(word)}">'
+        f'<circle cx="8" cy="8" r="7" fill="{color}"/>{mark}</svg>'
+    )
+
+
+def _fact(fact: Fact) -> str:
+    text = escape(fact.text)
+    if fact.code:
+        text += f" <code>{escape(fact.code)}</code>"
+    if fact.resolved:
+        sha = f"<code>{escape(fact.resolved)}</code>"
+        linked = f'<a href="{escape(fact.url)}">{sha}</a>' if fact.url else sha
+        text += f"{ARROW}{linked}" if fact.code else f" {linked}"
+    return text
+
+
+def provenance_html(prov: Provenance) -> str:
+    return SEPARATOR.join(_fact(f) for f in facts(prov))
 
 
 def _table(comparison: Comparison) -> str:
     confidence = round(comparison.options.confidence * 100)
-    head = "".join(
-        f"<th>{escape(c)}</th>"
-        for c in (
-            "Verdict",
-            "Benchmark",
-            "Base",
-            "Head",
-            "Change",
-            f"{confidence} % CI",
-            "p (adj.)",
-        )
-    )
+    columns = ("Verdict", "Benchmark", "Base", "Head", "Change", f"{confidence} % CI", "p (adj.)")
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     body = []
-    for row in ordered(comparison):
+    for row in display.ordered(comparison):
+        word = display.label(row)
         cells = (
-            str(row.verdict),
-            row.name,
-            display.side(row.base, row.unit),
-            display.side(row.head, row.unit),
+            display.center(row, row.base),
+            display.center(row, row.head),
             display.percent(row.change),
             display.interval(row),
             display.pvalue(row.p_adjusted),
         )
+        why = f' title="{escape(display.noisy(row))}"' if row.too_noisy else ""
         body.append(
-            f'<tr class="{row.verdict}">'
-            + "".join(f"<td>{escape(c)}</td>" for c in cells)
+            f'<tr class="{word.replace(" ", "-")}"{why}><td>{icon(word)}{escape(word)}</td>'
+            f"<td>{escape(row.name)}</td>" + "".join(f"<td>{escape(c)}</td>" for c in cells)
             + "</tr>"
-        )
+        )  # fmt: skip
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def render_html(comparison: Comparison) -> str:
-    options = comparison.options
-    verdict = comparison.verdict
-    summary = (
-        f"{display.SUMMARY_ICONS[verdict]} <strong>{escape(str(verdict))}</strong>: "
-        f"{escape(display.summary_counts(comparison.counts))} · "
-        f"{escape(display.geomean(comparison.geomean_change))} "
-        f"over {comparison.compared} benchmarks"
+def _runs(comparison: Comparison, rows: list[BenchmarkComparison]) -> str:
+    base, head = comparison.base_results, comparison.head_results
+    if base is None or head is None:
+        return ""
+    order = environment.head_second(comparison.head_metadata)
+    figures = []
+    for row in rows[:MAX_ROUND_CHARTS]:
+        b, h = base.benchmarks.get(row.name), head.benchmarks.get(row.name)
+        chart = round_chart.svg(row, b, h, order) if b is not None and h is not None else ""
+        if chart:
+            figures.append(
+                f'<figure class="benchmark"><figcaption>{escape(row.name)} · '
+                f"{escape(display.label(row))} {escape(display.percent(row.change))}"
+                f"</figcaption>{chart}</figure>"
+            )
+    if not figures:
+        return ""
+    keys = "".join(
+        f'<span class="key" style="background:{color}"></span>{side}'
+        for side, color in round_chart.COLORS.items()
     )
+    return (
+        f"<h2>{escape(RUNS_TITLE)}</h2>"
+        f'<p class="legend">{escape(RUNS_LEGEND)}{keys}</p>'
+        f'<div class="runs">{"".join(figures)}</div>'
+    )
+
+
+def _headline(comparison: Comparison) -> str:
+    word = "not comparable" if comparison.not_comparable else str(comparison.verdict)
+    return (
+        f"{icon(word)}<strong>{escape(word)}</strong> · "
+        f"{escape(display.headline_counts(comparison))} · "
+        f"{escape(display.geomean(comparison.geomean_change))} · "
+        f"{comparison.compared} benchmarks analysed"
+    )
+
+
+def render_html(comparison: Comparison, facts: RunFacts | None = None) -> str:
+    options = comparison.options
+    rows = [r for r in display.ordered(comparison) if r.base is not None and r.head is not None]
     notes = "".join(
         f"<li>{escape(w) if n is None else f'<code>{escape(n)}</code>: {escape(w)}'}</li>"
         for n, w in display.notes(comparison, limit=50)
     )
-    meta = (
-        f"base <code>{escape(comparison.base_source)}</code> · head "
-        f"<code>{escape(comparison.head_source)}</code><br>threshold {options.threshold * 100:g} %"
-        f" · suite-wise false-alarm rate {options.alpha:g} (Benjamini-Hochberg) · change: "
-        "Hodges-Lehmann estimate with its interval (whiskers), p: Mann-Whitney U · dashed lines: "
-        "the threshold"
+    legend = " ".join(escape(line) + "." for line in display.legend(comparison))
+    legend += (
+        f" Threshold {options.threshold * 100:g} % (dashed lines) · suite-wise false-alarm"
+        f" rate {options.alpha:g} (Benjamini-Hochberg) · whiskers: the interval."
     )
-    both = [r for r in comparison.benchmarks if r.base is not None and r.head is not None]
+    verdict = "not comparable" if comparison.not_comparable else str(comparison.verdict)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>perfbot: {escape(str(verdict))}</title><style>{STYLE}</style></head><body>\n"
-        f'<h1>perfbot compare</h1><p class="summary">{summary}</p>'
-        f'<p class="meta">{meta}</p>\n'
-        f"{_svg(both, options.threshold)}\n{_table(comparison)}\n"
+        f"<title>perfbot: {escape(verdict)}</title><style>{STYLE}</style></head><body>\n"
+        f'<h1>{TITLE}</h1><p class="summary">{_headline(comparison)}</p>'
+        f'<p class="meta provenance">{provenance_html(provenance(comparison, facts))}</p>\n'
+        f"{change_chart.svg(rows, options.threshold)}\n{_table(comparison)}\n"
+        f'<p class="legend">{legend}</p>\n{_runs(comparison, rows)}\n'
         + (f'<ul class="notes">{notes}</ul>\n' if notes else "")
         + "</body></html>\n"
     )

@@ -20,6 +20,12 @@
 - `base`/`head` summaries: n, median, mean, stddev, iqr, min, max in `unit`; `raw` false when
   only summary statistics were published. null for the missing side of added/removed.
 - Benchmarks are in input order (base's, then the ones only in head); names as in the input.
+- Added in schema 1 without a version change (readers of the fields above are unaffected):
+  per benchmark `threshold`, `detectable_change` (null when no change could have been
+  detected: JSON has no inf, and `too_noisy` says what that means), `too_noisy`, `needed`,
+  `paired_rounds`, `order_effect`, `tail`, `settings`, `measurement`; per side `rounds`,
+  `set_aside`, `round_median`; top level `not_comparable`, `ignored`, `provenance`
+  (docs/results-format.md has each one).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import math
 from typing import Any
 
 from workflows.compare.engine import BenchmarkComparison, Comparison, SideStats
+from workflows.compare.provenance import RunFacts, provenance
 
 SCHEMA_VERSION = 1
 
@@ -49,6 +56,9 @@ def _side(stats: SideStats | None) -> dict[str, Any] | None:
         "min": _number(stats.minimum),
         "max": _number(stats.maximum),
         "raw": stats.raw,
+        "rounds": stats.rounds,
+        "set_aside": stats.set_aside,
+        "round_median": _number(stats.round_median),
     }
 
 
@@ -67,10 +77,24 @@ def _benchmark(row: BenchmarkComparison) -> dict[str, Any]:
         "base": _side(row.base),
         "head": _side(row.head),
         "warnings": list(row.warnings),
+        "threshold": row.threshold,
+        "detectable_change": _number(row.detectable_change),
+        "too_noisy": row.too_noisy,
+        "needed": row.needed,
+        "paired_rounds": row.paired_rounds,
+        "order_effect": _number(row.order_effect),
+        "tail": None if row.tail is None else {k: _plain(v) for k, v in row.tail.items()},
+        "settings": {k: _plain(v) for k, v in row.settings.items()},
+        "measurement": row.measurement,
     }
 
 
-def report_dict(comparison: Comparison) -> dict[str, Any]:
+def _plain(value: Any) -> Any:
+    """Numbers JSON can hold (no inf or NaN); anything else as it is."""
+    return _number(value) if isinstance(value, float) else value
+
+
+def report_dict(comparison: Comparison, facts: RunFacts | None = None) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "summary": {
@@ -84,8 +108,12 @@ def report_dict(comparison: Comparison) -> dict[str, Any]:
         "base": {"source": comparison.base_source, "metadata": dict(comparison.base_metadata)},
         "head": {"source": comparison.head_source, "metadata": dict(comparison.head_metadata)},
         "warnings": list(comparison.warnings),
+        "not_comparable": comparison.not_comparable,
+        "ignored": list(comparison.ignored),
+        "provenance": provenance(comparison, facts).to_dict(),
     }
 
 
-def render_json(comparison: Comparison) -> str:
-    return json.dumps(report_dict(comparison), indent=2, ensure_ascii=False, default=str) + "\n"
+def render_json(comparison: Comparison, facts: RunFacts | None = None) -> str:
+    document = report_dict(comparison, facts)
+    return json.dumps(document, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -1,13 +1,17 @@
 """The text report: what `perfbot compare` prints by default and `perfbot run --local` shows.
 
-Changes first (largest first), then everything else in input order, in aligned columns; then
-the notes. Plain words rather than icons, since a terminal may not render emoji.
+The provenance first (what was compared, how much, where), then the verdict line, then changes
+(largest first), the too-noisy ones, and everything else in input order, in aligned columns;
+then the notes and a legend saying what the columns are. Plain words rather than icons, since a
+terminal may not render emoji.
 """
 
 from __future__ import annotations
 
 from workflows.compare import display
 from workflows.compare.engine import BenchmarkComparison, Comparison
+from workflows.compare.provenance import RunFacts, provenance
+from workflows.compare.provenance_line import plain_line
 from workflows.compare.verdicts import Verdict
 
 HEADLINES = {
@@ -15,12 +19,10 @@ HEADLINES = {
     Verdict.IMPROVED: "IMPROVEMENT",
     Verdict.UNCHANGED: "NO SIGNIFICANT CHANGE",
 }
+NOT_COMPARABLE = "NOT COMPARABLE"
 COLUMNS = ("verdict", "benchmark", "base", "head", "change", "{confidence} % CI", "p (adj.)")
 MAX_NAME = 60
-FOOTER = (
-    "threshold {threshold:g} %, suite-wise false-alarm rate {alpha:g} (Benjamini-Hochberg); "
-    "change = Hodges-Lehmann estimate, ± = spread relative to the median"
-)
+FOOTER = "threshold {threshold:g} %, suite-wise false-alarm rate {alpha:g} (Benjamini-Hochberg)"
 
 
 def _name(name: str) -> str:
@@ -30,10 +32,10 @@ def _name(name: str) -> str:
 
 def _cells(row: BenchmarkComparison) -> tuple[str, ...]:
     return (
-        str(row.verdict),
+        display.label(row),
         _name(row.name),
-        display.side(row.base, row.unit),
-        display.side(row.head, row.unit),
+        display.center(row, row.base),
+        display.center(row, row.head),
         display.percent(row.change),
         display.interval(row),
         display.pvalue(row.p_adjusted),
@@ -41,12 +43,19 @@ def _cells(row: BenchmarkComparison) -> tuple[str, ...]:
 
 
 def ordered(comparison: Comparison) -> list[BenchmarkComparison]:
-    """Changes by size, then unchanged, added and removed in input order."""
-    rest = comparison.of(Verdict.UNCHANGED, Verdict.ADDED, Verdict.REMOVED)
-    return comparison.changed() + sorted(rest, key=lambda r: r.verdict is not Verdict.UNCHANGED)
+    return display.ordered(comparison)
 
 
-def render_text(comparison: Comparison) -> str:
+def headline(comparison: Comparison) -> str:
+    word = NOT_COMPARABLE if comparison.not_comparable else HEADLINES[comparison.verdict]
+    return (
+        f"{word}: {display.headline_counts(comparison)}; "
+        f"{display.geomean(comparison.geomean_change)}; "
+        f"{comparison.compared} benchmarks analysed"
+    )
+
+
+def render_text(comparison: Comparison, facts: RunFacts | None = None) -> str:
     options = comparison.options
     header = tuple(c.format(confidence=round(options.confidence * 100)) for c in COLUMNS)
     rows = [header] + [_cells(row) for row in ordered(comparison)]
@@ -61,14 +70,14 @@ def render_text(comparison: Comparison) -> str:
         return "  ".join(parts).rstrip()
 
     out = [
-        f"perfbot compare: base {comparison.base_source} vs head {comparison.head_source}",
-        f"{HEADLINES[comparison.verdict]}: {display.summary_counts(comparison.counts)}; "
-        f"{display.geomean(comparison.geomean_change)} over {comparison.compared} benchmarks",
+        "perfbot compare: " + plain_line(provenance(comparison, facts)),
+        headline(comparison),
         "",
         *(line(r) for r in rows),
     ]
     notes = [w if n is None else f"{_name(n)}: {w}" for n, w in display.notes(comparison)]
     if notes:
         out += ["", "notes:", *(f"  - {note}" for note in notes)]
-    out += ["", FOOTER.format(threshold=options.threshold * 100, alpha=options.alpha)]
+    out += ["", *display.legend(comparison)]
+    out.append(FOOTER.format(threshold=options.threshold * 100, alpha=options.alpha))
     return "\n".join(out) + "\n"

@@ -77,10 +77,12 @@ def collect(result: RunResult, out: Path, compare_args: list[str]) -> Collected:
 
     from workflows.cli.compare import compare_paths
     from workflows.compare import render_html, render_text
+    from workflows.compare.provenance import RunFacts
 
     comparison = compare_paths(results["base"], results["head"], compare_args)
-    (out / "report.html").write_text(render_html(comparison), encoding="utf-8")
-    return Collected(text=render_text(comparison), verdict=verdict, results=results)
+    facts = RunFacts.from_provenance(report.get("provenance"))  # what the compare step knew
+    (out / "report.html").write_text(render_html(comparison, facts), encoding="utf-8")
+    return Collected(text=render_text(comparison, facts), verdict=verdict, results=results)
 
 
 KEPT_ROUNDS = (

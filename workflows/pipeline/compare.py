@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import json
 
-from hera.workflows import Artifact, Container, Counter, Label, Parameter
+from hera.workflows import Artifact, Container, Counter, Env, Label, Parameter
 from hera.workflows.models import ValueFrom
 
 from workflows.config import JobConfig, PerfbotConfig
 from workflows.pipeline import drivers, paths
 from workflows.pipeline.benchmark import SIDES
-from workflows.pipeline.variables import output_parameter, var
+from workflows.pipeline.parameters import BASE_REF, BASE_SHA, HEAD_SHA, JOB, PR, REPO, env_name
+from workflows.pipeline.variables import output_parameter, var, workflow_parameter
+
+# What the reports' provenance line shows; `perfbot compare` reads these variables itself.
+PROVENANCE = (REPO, PR, JOB, BASE_REF, BASE_SHA, HEAD_SHA)
 
 NAME = "compare"
 REPORT_JSON = f"{paths.OUTPUTS}/report.json"
@@ -46,6 +50,7 @@ def compare_template(config: PerfbotConfig, job: JobConfig) -> Container:
         name=NAME,
         image=config.perfbot_image,
         command=["sh", "-c", drivers.load("compare"), "perfbot-compare", *compare_argv(job)],
+        env=[Env(name=env_name(p), value=workflow_parameter(p)) for p in PROVENANCE],
         inputs=[Artifact(name=f"{side}-results", path=f"{paths.INPUTS}/{side}") for side in SIDES],
         outputs=[
             Artifact(name="report-json", path=REPORT_JSON),

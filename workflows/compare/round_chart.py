@@ -1,0 +1,167 @@
+"""The picture of a run: one small SVG per benchmark with a mark for every round of each side.
+
+A median hides how it came about: a benchmark that drifted fivefold over the run, one that
+jumps between two levels, or one bad round look like any other in a table. So each round is
+drawn where it ran (base and head in their run order, from the round manifest; base first in a
+round whose order is unknown) at its median, the two sides joined by a line each, with the
+round's samples as faint dots and the slow outliers that the test set aside as hollow red rings.
+A single file of samples has no rounds: its samples are drawn in file order, base then head.
+
+The outliers are found with the rule the engine uses (`outliers.slow_outliers`, per side, on
+the logs), so the rings are the samples the test left out.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+
+import numpy as np
+
+from workflows.compare import display, outliers
+from workflows.compare.engine import BenchmarkComparison
+from workflows.compare.estimates import slow_sign
+from workflows.results import Benchmark
+
+WIDTH = 340
+HEIGHT = 110
+PAD_LEFT = 64
+PAD_RIGHT = 8
+PAD_Y = 10
+COLORS = {"base": "#0969da", "head": "#bc4c00"}
+SET_ASIDE = "#d1242f"
+SET_ASIDE_TITLE = "set aside: a slow outlier the test left out"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One round of one side (or one sample of a file without rounds), at its place in the run."""
+
+    side: str
+    round: int | None  # None: a single file of samples
+    kept: tuple[float, ...]
+    set_aside: tuple[float, ...]
+
+    @property
+    def center(self) -> float | None:
+        return statistics.median(self.kept) if self.kept else None
+
+
+def _kept_mask(bench: Benchmark, slow: int) -> np.ndarray:
+    values = np.asarray(bench.samples, dtype=float)
+    if values.size == 0 or values.min() <= 0:
+        return np.ones(values.size, dtype=bool)  # the engine sets nothing aside there either
+    return ~outliers.slow_outliers(np.log(values), slow)
+
+
+def _side_slots(side: str, bench: Benchmark, slow: int) -> list[Slot]:
+    keep = _kept_mask(bench, slow)
+    if not bench.rounds:
+        return [
+            Slot(side, None, (v,) if k else (), () if k else (v,))
+            for v, k in zip(bench.samples, keep, strict=True)
+        ]
+    tagged = list(zip(bench.samples, keep, bench.rounds, strict=True))
+    slots = []
+    for number in sorted(set(bench.rounds)):
+        picked = [(v, k) for v, k, r in tagged if r == number]
+        kept = tuple(v for v, k in picked if k)
+        slots.append(Slot(side, number, kept, tuple(v for v, k in picked if not k)))
+    return slots
+
+
+def slots(
+    row: BenchmarkComparison,
+    base: Benchmark,
+    head: Benchmark,
+    head_second: Mapping[int, bool] | None,
+) -> list[Slot]:
+    """Every round of both sides in run order."""
+    slow = slow_sign(row.direction)
+    found = _side_slots("base", base, slow) + _side_slots("head", head, slow)
+    order = head_second or {}
+
+    def when(slot: Slot) -> tuple[int, int]:
+        if slot.round is None:
+            return (0, 0) if slot.side == "base" else (1, 0)
+        head_later = order.get(slot.round, True)
+        first = (slot.side == "base") == head_later
+        return (slot.round, 0 if first else 1)
+
+    return sorted(found, key=when)  # stable: samples of a file keep their order
+
+
+def svg(
+    row: BenchmarkComparison,
+    base: Benchmark,
+    head: Benchmark,
+    head_second: Mapping[int, bool] | None,
+) -> str:
+    """The chart of one benchmark; "" when a side has no raw samples."""
+    if not base.samples or not head.samples:
+        return ""
+    placed = slots(row, base, head, head_second)
+    values = [v for s in placed for v in (*s.kept, *s.set_aside)]
+    low, high = min(values), max(values)
+    if high == low:
+        low, high = low * 0.95 or -1.0, high * 1.05 or 1.0
+    plot = WIDTH - PAD_LEFT - PAD_RIGHT
+    step = plot / max(1, len(placed))
+
+    def x(i: int) -> float:
+        return PAD_LEFT + step * (i + 0.5)
+
+    def y(v: float) -> float:
+        return PAD_Y + (high - v) / (high - low) * (HEIGHT - 2 * PAD_Y)
+
+    kind = "round" if placed[0].round is not None else "sample"
+    label = f"{row.name}: every {kind} in run order, base and head"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="rounds" width="{WIDTH}" '
+        f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(label)}">',
+        f'<line x1="{PAD_LEFT}" x2="{PAD_LEFT}" y1="{PAD_Y}" y2="{HEIGHT - PAD_Y}" '
+        'stroke="#d1d9e0"/>',
+    ]
+    for v in (low, high):
+        parts.append(
+            f'<text x="{PAD_LEFT - 4}" y="{y(v) + 4:.1f}" text-anchor="end">'
+            f"{escape(display.value(v, row.unit))}</text>"
+        )
+    for side, color in COLORS.items():
+        points = [
+            f"{x(i):.1f},{y(c):.1f}"
+            for i, s in enumerate(placed)
+            if s.side == side and (c := s.center) is not None
+        ]
+        if len(points) > 1:
+            parts.append(
+                f'<polyline class="trend {side}" points="{" ".join(points)}" fill="none" '
+                f'stroke="{color}" stroke-opacity="0.45"/>'
+            )
+    for i, s in enumerate(placed):
+        color = COLORS[s.side]
+        if s.round is not None:
+            parts += [
+                f'<circle class="sample {s.side}" cx="{x(i):.1f}" cy="{y(v):.1f}" r="1.5" '
+                f'fill="{color}" opacity="0.35"/>'
+                for v in s.kept
+            ]
+        center = s.center
+        if center is not None:
+            where = f"round {s.round}" if s.round is not None else "sample"
+            parts.append(
+                f'<circle class="{kind} {s.side}" cx="{x(i):.1f}" cy="{y(center):.1f}" r="3.5" '
+                f'fill="{color}"><title>{s.side} {where}: '
+                f"{escape(display.value(center, row.unit))}</title></circle>"
+            )
+        parts += [
+            f'<circle class="set-aside {s.side}" cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" '
+            f'fill="none" stroke="{SET_ASIDE}" stroke-width="1.5"><title>{SET_ASIDE_TITLE}: '
+            f"{escape(display.value(v, row.unit))}</title></circle>"
+            for v in s.set_aside
+        ]
+    parts.append("</svg>")
+    return "".join(parts)
