@@ -533,6 +533,11 @@ def bench(
     print(f"\nbot log lines at ERROR: {len(errors)}")
     for line in errors[:5]:
         print(f"   {line[:300]}")
+    pool_full = {
+        log.stem: log.read_text(errors="replace").count(POOL_FULL)
+        for log in sorted(workdir.glob("gunicorn-*.log"))
+    }
+    print(f"log lines '{POOL_FULL}' by instance: {pool_full}")
     print(f"CPU seconds by process: {cpu_seconds(processes)}")
     if failures:
         print("FAILED: " + "; ".join(failures))
