@@ -31,7 +31,7 @@ DESCRIPTIONS: dict[str, str] = {
     JOB: "job name from perfbot.yaml",
     REBUILD: "true: build what is missing; false: reuse existing images or fail",
     CALLBACK_URL: "bot endpoint for the signed result; empty: report nowhere",
-    ROUNDS: "benchmark rounds per side, interleaved base, head, base, head ...",
+    ROUNDS: "benchmark rounds per side, interleaved AB BA AB BA ... (sides alternate going first)",
 }
 
 
