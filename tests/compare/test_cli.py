@@ -211,3 +211,24 @@ def test_a_real_process_refuses_a_missing_file_in_one_line(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr == f"Error: {missing}: no such file or directory\n"
+
+
+def test_one_run_writes_every_report_asked_for(tmp_path):
+    json_file, markdown, verdict = tmp_path / "r.json", tmp_path / "r.md", tmp_path / "verdict"
+    result = run(
+        BASE, HEAD, "--format", "json", "--output", str(json_file),
+        "--write", f"markdown={markdown}", "--write", f"verdict={verdict}",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(json_file.read_text())
+    assert verdict.read_text() == report["summary"]["verdict"] + "\n"
+    assert "GET" in markdown.read_text()
+
+
+@pytest.mark.parametrize("item", ["markdown", "pdf=out.pdf", "json="])
+def test_a_bad_write_target_is_refused_and_nothing_is_written(tmp_path, item, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(BASE, HEAD, "--write", item)
+    assert result.exit_code == 2
+    assert "expected FORMAT=FILE" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -385,11 +385,14 @@ def test_benchmark_refuses_rounds_that_are_not_1_to_1000(tmp_path, rounds):
 # -- compare ----------------------------------------------------------------------------------
 
 
-def test_compare_writes_both_reports_and_the_verdict(tmp_path):
+def test_compare_writes_both_reports_and_the_verdict_in_one_run(tmp_path):
     record = (
         'echo "$*" >> "$LOG"\n'
-        'if [ "$1" = notify ]; then echo regressed; exit 0; fi\n'
-        'while [ "$#" -gt 0 ]; do [ "$1" = --output ] && echo report > "$2"; shift; done\n'
+        'while [ "$#" -gt 0 ]; do\n'
+        '  [ "$1" = --output ] && echo report > "$2"\n'
+        '  case "$2" in verdict=*) echo regressed > "${2#verdict=}" ;; esac\n'
+        "  shift\n"
+        "done\n"
     )
     bin_dir = fake_executable(tmp_path / "bin", "perfbot", record)
     env = {"PATH": f"{bin_dir}:{os.environ['PATH']}", "LOG": str(tmp_path / "log")}
@@ -399,8 +402,7 @@ def test_compare_writes_both_reports_and_the_verdict(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "log").read_text().splitlines() == [
-        f"compare in/base in/head --format json --output {out}/report.json --threshold 0.05",
-        f"compare in/base in/head --format markdown --output {out}/report.md --threshold 0.05",
-        f"notify --verdict-of {out}/report.json",
+        f"compare in/base in/head --format json --output {out}/report.json "
+        f"--write markdown={out}/report.md --write verdict={out}/verdict --threshold 0.05",
     ]
     assert (out / "verdict").read_text() == "regressed\n"

@@ -133,6 +133,11 @@ def _compare(
     help="Give verdicts even when the round manifests put base and head on different nodes "
     "or CPU models.",
 )  # fmt: skip
+@click.option(
+    "--write", "writes", multiple=True, metavar="FORMAT=FILE",
+    help="Also write a report to FILE (FORMAT: text, markdown, json, html, or verdict for the "
+    "one-word verdict); repeatable, so one run writes every report a step needs.",
+)  # fmt: skip
 @click.option("--fail-on-regression", is_flag=True, help="Exit 1 when any benchmark regressed.")
 @run_facts.options
 def command(
@@ -147,12 +152,14 @@ def command(
     benchmark_config: Path | None,
     benchmark_rules: str | None,
     allow_different_machines: bool,
+    writes: tuple[str, ...],
     fail_on_regression: bool,
     **provenance: str,
 ) -> None:
     """Compare benchmark results of BASE and HEAD (files or directories of rounds)."""
     from workflows.compare import RENDERERS, Verdict
 
+    targets = [_write_target(item) for item in writes]
     facts = run_facts.facts(provenance)
     comparison = _compare(
         base,
@@ -165,16 +172,44 @@ def command(
         benchmark_rules=benchmark_rules,
         allow_different_machines=allow_different_machines,
     )
-    report = RENDERERS[report_format](comparison, facts)
+    rendered = {}
+    for kind, _ in [(report_format, output), *targets]:
+        if kind not in rendered:
+            rendered[kind] = (
+                f"{comparison.verdict}\n" if kind == VERDICT else RENDERERS[kind](comparison, facts)
+            )
     if output is None:
-        click.echo(report, nl=False)
+        click.echo(rendered[report_format], nl=False)
     else:
-        try:
-            output.write_text(report, encoding="utf-8")
-        except OSError as exc:
-            raise BadInput(f"{output}: cannot write the report: {exc.strerror or exc}") from None
+        _write(output, rendered[report_format])
+    for kind, path in targets:
+        _write(path, rendered[kind])
     if fail_on_regression and comparison.verdict is Verdict.REGRESSED:
         raise SystemExit(EXIT_FAILED_CHECK)
+
+
+VERDICT = "verdict"
+
+
+def _write_target(item: str) -> tuple[str, Path]:
+    kind, equals, path = item.partition("=")
+    if not equals or not path or kind not in (*FORMATS, VERDICT):
+        raise BadInput(
+            f"--write {item!r}: expected FORMAT=FILE with FORMAT one of "
+            f"{', '.join((*FORMATS, VERDICT))}"
+        )
+    return kind, Path(path)
+
+
+def _write(path: Path, text: str) -> None:
+    """Whole or not at all: a report is written beside its place and renamed into it."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise BadInput(f"{path}: cannot write the report: {exc.strerror or exc}") from None
 
 
 def compare_paths(base: Path, head: Path, args: Sequence[str] = ()) -> Comparison:

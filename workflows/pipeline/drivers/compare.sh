@@ -6,6 +6,5 @@ set -eu
 base=$1 head=$2 out=$3
 shift 3
 mkdir -p "$out"
-perfbot compare "$base" "$head" --format json --output "$out/report.json" "$@"
-perfbot compare "$base" "$head" --format markdown --output "$out/report.md" "$@"
-perfbot notify --verdict-of "$out/report.json" > "$out/verdict"
+perfbot compare "$base" "$head" --format json --output "$out/report.json" \
+  --write "markdown=$out/report.md" --write "verdict=$out/verdict" "$@"
