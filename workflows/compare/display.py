@@ -144,7 +144,7 @@ def center(row: BenchmarkComparison, stats: SideStats | None) -> str:
     story: the median of the round medians when rounds are the unit, else the median."""
     if stats is None:
         return "–"
-    if row.method == ROUNDS_TEST and stats.round_median is not None:
+    if stats.round_median is not None:  # the rounds path, tested or too few to test
         text, spread = value(stats.round_median, row.unit), stats.relative_spread
     elif row.method == SUMMARY_TEST and stats.mean:
         text = value(stats.mean, row.unit)

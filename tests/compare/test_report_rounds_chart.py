@@ -1,0 +1,102 @@
+"""The picture of the run in the HTML report: a mark for every round of each side, in run
+order, with the slow outliers the test set aside ringed."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.compare.builders import noisy, pair, summary_only
+from workflows.compare import compare, render_html
+from workflows.compare.environment import head_second
+from workflows.compare.round_chart import slots
+from workflows.results import ResultSet, load_results
+
+INPUTS = Path(__file__).parent / "golden" / "inputs"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def rounds():
+    return compare(
+        load_results(INPUTS / "rounds" / "base"), load_results(INPUTS / "rounds" / "head")
+    )
+
+
+def _charts(page: str) -> dict[str, ET.Element]:
+    found = {}
+    for name, svg in re.findall(
+        r'<figure class="benchmark"><figcaption>(.*?) · .*?</figcaption>(<svg.*?</svg>)', page
+    ):
+        found[name] = ET.fromstring(svg)  # noqa: S314 (our own output, parsed to check it)
+    return found
+
+
+def _marks(chart: ET.Element, kind: str) -> list[ET.Element]:
+    return [c for c in chart.iter(f"{SVG}circle") if c.get("class", "").split()[0] == kind]
+
+
+def test_every_benchmark_gets_a_chart(rounds):
+    assert set(_charts(render_html(rounds))) == {b.name for b in rounds.benchmarks}
+
+
+@pytest.mark.parametrize("side", ["base", "head"])
+def test_each_chart_has_one_mark_per_round_of_each_side(rounds, side):
+    for name, chart in _charts(render_html(rounds)).items():
+        marks = [m for m in _marks(chart, "round") if side in m.get("class", "").split()]
+        assert len(marks) == 10, name
+
+
+def test_the_rounds_are_placed_in_the_order_they_ran(rounds):
+    row = rounds.benchmarks[0]
+    base = rounds.base_results.benchmarks[row.name]
+    head = rounds.head_results.benchmarks[row.name]
+    order = [(s.side, s.round) for s in slots(row, base, head, head_second(rounds.head_metadata))]
+    assert order[:6] == [
+        ("base", 1),
+        ("head", 1),
+        ("head", 2),
+        ("base", 2),
+        ("base", 3),
+        ("head", 3),
+    ]
+
+
+def test_the_marks_go_left_to_right_in_run_order(rounds):
+    chart = _charts(render_html(rounds))[rounds.benchmarks[0].name]
+    xs = [float(m.get("cx")) for m in _marks(chart, "round")]
+    assert xs == sorted(xs)
+    assert len(set(xs)) == 20
+
+
+def test_a_drifting_benchmark_draws_as_a_rising_line(rounds):
+    chart = _charts(render_html(rounds))["test_cache_warmup"]
+    heights = [float(m.get("cy")) for m in _marks(chart, "round")]
+    first, last = sum(heights[:4]) / 4, sum(heights[-4:]) / 4
+    assert first - last > 60  # SVG y grows downwards: the last rounds are far the slowest
+
+
+def test_the_rings_are_the_outliers_the_test_set_aside(rounds):
+    charts = _charts(render_html(rounds))
+    for row in rounds.benchmarks:
+        for side, stats in (("base", row.base), ("head", row.head)):
+            rings = [m for m in _marks(charts[row.name], "set-aside") if side in m.get("class")]
+            assert len(rings) == stats.set_aside, (row.name, side)
+    assert rounds.benchmarks[-1].head.set_aside >= 1  # the case has some to ring
+
+
+def test_a_file_without_rounds_draws_every_sample_base_first(rng):
+    comparison = compare(*pair({"q": noisy(rng, 1.0, n=8)}, {"q": noisy(rng, 1.2, n=8)}))
+    chart = _charts(render_html(comparison))["q"]
+    marks = _marks(chart, "sample")
+    sides = [m.get("class").split()[1] for m in marks if m.find(f"{SVG}title") is not None]
+    assert sides == ["base"] * 8 + ["head"] * 8
+
+
+def test_a_side_with_only_summary_statistics_gets_no_chart(rng):
+    base = ResultSet.build("b", "perfbot", [summary_only("q", 10, 1.0, 0.01)])
+    head = ResultSet.build("h", "perfbot", [summary_only("q", 10, 1.1, 0.01)])
+    assert _charts(render_html(compare(base, head))) == {}
