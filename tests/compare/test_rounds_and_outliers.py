@@ -226,3 +226,11 @@ def test_sides_measured_on_different_nodes_get_no_verdict_unless_allowed(rng):
     assert refused.warnings[0].startswith("not comparable: base ran on node node-a")
     allowed = compare(base, head, CompareOptions(allow_different_machines=True))
     assert allowed.verdict is Verdict.REGRESSED
+
+
+def test_a_benchmark_with_its_own_settings_says_so_in_its_warnings(rng):
+    base = {"wide": noise(rng, 0.002)}
+    head = {"wide": base["wide"] + math.log(1.08)}
+    rules = (BenchmarkRule("w*", threshold=0.10, direction="lower"),)
+    row = compare(side(base, "b"), side(head, "h"), CompareOptions(rules=rules)).benchmarks[0]
+    assert "own settings: threshold 10%, lower is better (from rule 'w*')" in row.warnings

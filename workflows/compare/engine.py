@@ -53,6 +53,7 @@ TOO_NOISY = (
 )
 SET_ASIDE = "slow outliers set aside: {base} in base, {head} in head"
 SAME_MEASUREMENT = "same measurement as {primary!r}: one test and one verdict for both"
+OWN_SETTINGS = "own settings: {settings} (from rule {rules})"
 NOT_COMPARABLE = "not comparable: {reason}; no verdict (rerun on one machine, or allow it)"
 
 
@@ -283,6 +284,16 @@ def _needed(estimate: Estimate, detectable: float, threshold: float, level: floa
     return math.ceil(estimate.units * (detectable / math.log1p(threshold)) ** 2)
 
 
+def _own_settings(settings: Mapping[str, Any]) -> str:
+    shown = []
+    if "threshold" in settings:
+        shown.append(f"threshold {settings['threshold']:.0%}")
+    if "direction" in settings:
+        shown.append(f"{settings['direction']} is better")
+    rules = ", ".join(repr(r) for r in settings.get("rules", []))
+    return OWN_SETTINGS.format(settings=", ".join(shown) or "none", rules=rules)
+
+
 def _percent(value: float) -> str:
     return "no change at all" if math.isinf(value) else f"{value:.1%}"
 
@@ -426,6 +437,8 @@ def _row(
         )
     if primary is not None:
         warnings.append(SAME_MEASUREMENT.format(primary=primary))
+    if settings:
+        warnings.append(_own_settings(settings))
     log_detectable = detectable_log(e, level)
     detectable = None if log_detectable is None else math.expm1(log_detectable)
     too_noisy = (
