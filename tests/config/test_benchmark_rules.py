@@ -1,4 +1,5 @@
-"""`compare.benchmarks` in perfbot.yaml: per-benchmark rules, from the config to the compare step."""
+"""`compare.benchmarks` in perfbot.yaml: per-benchmark rules, from the config to the compare
+step."""
 
 from __future__ import annotations
 
@@ -58,12 +59,11 @@ def test_a_job_without_rules_passes_none():
 
 
 def test_the_rules_the_step_receives_are_the_ones_perfbot_compare_applies():
-    job = parse_config(
-        one_job(
-            GOOD_JOB
-            + "        compare:\n          benchmarks: [{match: '*', ignore: true}, {match: 'GET*', ignore: false}]\n"
-        )
-    ).job("sql")
+    only_get = "[{match: '*', ignore: true}, {match: 'GET*', ignore: false}]"
+    job = parse_config(one_job(GOOD_JOB + f"        compare:
+          benchmarks: {only_get}
+"))
+    job = job.job("sql")
     args = compare_args(job)[2:]  # without --input-format: the example files are perfbot's own
     comparison = compare_paths(EXAMPLES / "base.json", EXAMPLES / "head.json", args)
     assert comparison.ignored
