@@ -33,7 +33,9 @@ log = logging.getLogger(__name__)
 
 HISTORY_RUNS = 5  # the newest succeeded runs the median is taken over
 
-TYPICAL = "It should take about {typical} (the median of this job's last {count} runs{scaled})"
+TYPICAL = "It should take about {typical} ({earlier}{scaled})"
+EARLIER_ONE = "as this job's last run did"
+EARLIER_MANY = "the median of this job's last {count} runs"
 SCALED = ", scaled to {rounds} rounds"
 BOUNDED = ", and at most {limit}: {parts}."
 ONLY_LIMIT = "It should take at most {limit}: {parts} (no earlier run of this job to go by)."
@@ -62,7 +64,9 @@ class Estimate:
         else:
             text = TYPICAL.format(
                 typical=spoken(self.typical),
-                count=self.history,
+                earlier=EARLIER_ONE
+                if self.history == 1
+                else EARLIER_MANY.format(count=self.history),
                 scaled=SCALED.format(rounds=rounds) if self.scaled else "",
             ) + BOUNDED.format(limit=limit, parts=parts)
         if ahead > 0:
@@ -72,8 +76,8 @@ class Estimate:
 
 
 def spoken(seconds: float) -> str:
-    """`about 1 h 30 min`: the local progress display's rounding, without its `left`."""
-    return about(seconds).removesuffix(" left")
+    """`1 h 30 min`: the local progress display's rounding, without its `about` and `left`."""
+    return about(seconds).removeprefix("about ").removesuffix(" left")
 
 
 def estimate(job: JobConfig, rounds: int, history: list[WorkflowSummary]) -> Estimate:
