@@ -80,10 +80,14 @@ class _Fault:
     delay: float = 0.0
     method: str | None = None  # only requests with this method
     path: str | None = None  # only requests whose path ends with this
+    selector: str | None = None  # only listings with this `listOptions.labelSelector`
 
     def applies(self, request: RecordedRequest) -> bool:
-        return (self.method is None or request.method == self.method) and (
-            self.path is None or request.path.endswith(self.path)
+        selectors = request.query.get("listOptions.labelSelector") or [""]
+        return (
+            (self.method is None or request.method == self.method)
+            and (self.path is None or request.path.endswith(self.path))
+            and (self.selector is None or selectors[0] == self.selector)
         )
 
 
@@ -233,12 +237,14 @@ class ArgoStandIn:
         times: int = 1,
         method: str | None = None,
         path: str | None = None,
+        selector: str | None = None,
     ) -> None:
-        """The next `times` requests (with `method`, and a path ending in `path`, if given)
-        answer `status`, after being recorded."""
+        """The next `times` requests (with `method`, a path ending in `path`, a listing's
+        label `selector`, if given) answer `status`, after being recorded."""
         with self._lock:
             self._state.faults.extend(
-                _Fault(status, message, method=method, path=path) for _ in range(times)
+                _Fault(status, message, method=method, path=path, selector=selector)
+                for _ in range(times)
             )
 
     def hang_next(
