@@ -9,12 +9,14 @@ one of its jobs (the job names the sticky comment's marker).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
 from bot import deadline, report
 from bot.body import read_body
+from bot.check_progress import with_line
 from bot.github_api import GitHubError
 from bot.services import services
 from workflows.callback import SIGNATURE_HEADER, CallbackError, CallbackPayload, verify
@@ -51,8 +53,12 @@ def callback() -> tuple[Response, int]:
     link = svc.argo.ui_link(payload.workflow_name)
     outcome = report.outcome_for(payload, link)
     check_name = svc.settings.check_run_name(run.job) if svc.settings.check_runs else None
+    budget = svc.settings.delivery_budget
     try:
-        with deadline.within(svc.settings.delivery_budget):  # the sender waits for the answer
+        with deadline.within(budget):  # the sender waits for the answer
+            if check_name and outcome.conclusion:  # the check run says where Argo has the run
+                summary = with_line(outcome.summary, svc.argo, payload.workflow_name, budget)
+                outcome = replace(outcome, summary=summary)
             github = svc.github.repo(run.repo)
             done = report.apply(
                 outcome,

@@ -69,6 +69,10 @@ class RepoGitHub(Protocol):
 
     def find_check_run(self, *, head_sha: str, name: str, external_id: str) -> CheckRun | None: ...
 
+    def update_check_run(self, check_run_id: int, *, title: str, summary: str) -> None:
+        """New output for a check run still in progress (where the run has come)."""
+        ...
+
     def complete_check_run(
         self,
         check_run_id: int,

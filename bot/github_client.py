@@ -189,6 +189,12 @@ class PyGithubRepo:
                     return CheckRun(id=run.id, status=run.status)
         return None
 
+    def update_check_run(self, check_run_id: int, *, title: str, summary: str) -> None:
+        with self._translated(f"updating check run {check_run_id}"):
+            self._repo.get_check_run(check_run_id).edit(
+                output={"title": title, "summary": summary[:65000]}
+            )
+
     def complete_check_run(
         self,
         check_run_id: int,

@@ -92,7 +92,9 @@ def handle(event: PullRequestEvent, services: Services, followups: Followups) ->
         label=label,
         pushed=event.updated,
     )
-    target = Target(github, services.argo, job, services.settings, services.metrics, followups)
+    target = Target(
+        github, services.argo, job, services.settings, services.metrics, followups, services.config
+    )
     return _logged(event, submit(target, trigger))
 
 

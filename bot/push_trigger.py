@@ -57,5 +57,7 @@ def _decide(event: PushEvent, services: Services, followups: Followups) -> str:
         base_sha=event.before,
         delivery_id=event.delivery_id,
     )
-    target = Target(github, services.argo, job, services.settings, services.metrics, followups)
+    target = Target(
+        github, services.argo, job, services.settings, services.metrics, followups, services.config
+    )
     return submit(target, trigger)

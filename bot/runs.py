@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from bot import estimate
 from bot.arguments import parse_run_arguments
 from bot.context import CommandContext
 from bot.github_api import GitHubError, PullRequest
@@ -70,12 +71,14 @@ ARGO_SILENT = (
 )
 STARTED = (
     "Started **{job}**: this PR's head `{head}` against `{base_ref}` (`{base}`){mode}.\n\n"
-    "Follow it in Argo: {link}{superseded}"
+    "{expected}\n\nFollow it in Argo: {link}{superseded}"
 )
 REUSE_MODE = ", reusing the images built earlier"
 SUPERSEDED = "\n\nStopped the earlier run{s} of this job on this PR: {names}."
 NO_LINK = "(no Argo UI configured)"
-CHECK_SUMMARY = "Comparing `{head}` with `{base_ref}` (`{base}`) in workflow `{name}`."
+CHECK_SUMMARY = (
+    "Comparing `{head}` with `{base_ref}` (`{base}`) in workflow `{name}`.\n\n{expected}"
+)
 SUPERSEDE_MESSAGE = "superseded by a newer command on the pull request"
 FORK_REFUSED = (
     "I could not start **{job}**: perfbot does not benchmark pull requests from forks in this "
@@ -94,6 +97,8 @@ class StartedRun:
     base_sha: str
     rebuild: bool
     comment_id: int
+    job_config: JobConfig
+    rounds: int
 
 
 def prefetch(ctx: CommandContext, job: JobConfig, words: list[str]) -> None:
@@ -170,8 +175,18 @@ def start_run(
         ctx.metrics.submissions.labels(job=job.name, outcome="argo-error").inc()
         return "argo-error"
     ctx.metrics.submissions.labels(job=job.name, outcome="submitted").inc()
+    rounds = int(options.get("rounds") or job.benchmark.rounds)
     run = StartedRun(
-        job.name, submission, labels, pull, base_ref, base_sha, rebuild, event.comment_id
+        job.name,
+        submission,
+        labels,
+        pull,
+        base_ref,
+        base_sha,
+        rebuild,
+        event.comment_id,
+        job,
+        rounds,
     )
     ctx.followups.add("acknowledge the run", partial(acknowledge, ctx, run))
     return "submitted"
@@ -184,7 +199,14 @@ def acknowledge(ctx: CommandContext, run: StartedRun) -> None:
     except ArgoError as exc:  # the older run goes on; the next command or a cancel stops it
         log.warning("could not stop the runs %s supersedes: %s", run.submission.name, exc)
         stopped = []
-    short = {"head": run.pull.head_sha[:12], "base_ref": run.base_ref, "base": run.base_sha[:12]}
+    short = {
+        "head": run.pull.head_sha[:12],
+        "base_ref": run.base_ref,
+        "base": run.base_sha[:12],
+        "expected": estimate.for_start(
+            ctx.argo, ctx.config, ctx.event.repo, run.job_config, run.rounds
+        ),
+    }
     link = run.submission.ui_url
     if ctx.settings.check_runs:
         try:

@@ -19,6 +19,7 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
+from bot import estimate
 from bot.followups import Followups
 from bot.github_api import GitHubError, RepoGitHub
 from bot.metrics import Metrics
@@ -42,7 +43,7 @@ from workflows.argo import (
     WorkflowSummary,
     workflow_name_for_delivery,
 )
-from workflows.config import JobConfig
+from workflows.config import JobConfig, PerfbotConfig
 from workflows.labels import HEAD_SHA, JOB, PR, REPO, run_labels
 from workflows.pipeline.parameters import submit_parameters
 
@@ -52,7 +53,7 @@ PUSHED = "perfbot/pushed"  # label: `updated_at` of the PR when its label starte
 TRIGGER = "perfbot/trigger"  # label: `label` or `push`
 LABEL_STARTED = (
     "The label `{label}` started **{job}**: this PR's head `{head}` against `{base_ref}` "
-    "(`{base}`).\n\nFollow it in Argo: {link}{superseded}"
+    "(`{base}`).\n\n{expected}\n\nFollow it in Argo: {link}{superseded}"
 )
 NO_LINK = "(no Argo UI configured)"
 
@@ -82,6 +83,7 @@ class Target:
     settings: BotSettings
     metrics: Metrics
     followups: Followups
+    config: PerfbotConfig
 
 
 def submit(target: Target, trigger: Trigger) -> str:
@@ -141,6 +143,9 @@ def _acknowledge(
         "head": trigger.head_sha[:12],
         "base_ref": trigger.base_ref,
         "base": trigger.base_sha[:12],
+        "expected": estimate.for_start(
+            target.argo, target.config, trigger.repo, target.job, target.job.benchmark.rounds
+        ),
     }
     if target.settings.check_runs:
         try:

@@ -15,7 +15,7 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -69,6 +69,10 @@ class WorkflowSummary:
     phase: str
     labels: dict[str, str]
     ui_url: str | None
+    created: str = ""  # metadata.creationTimestamp (RFC 3339), the order of Argo's queues
+    # Argo's `status` as the server sent it (progress, nodes, synchronization), for the bot's
+    # progress line; read by `bot.run_status`, not here
+    status: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def normalize_server(server: str, *, secure: bool = True, base_href: str = "") -> str:
@@ -171,22 +175,26 @@ class ArgoClient:
             query = ",".join(filter(None, [query, f"{COMPLETED}!=true"]))
         path = LIST_PATH.format(namespace=quote(self.namespace, safe=""))
         data = self._call("GET", path, params={"listOptions.labelSelector": query})
-        summaries = []
-        for item in data.get("items") or []:  # Argo sends `"items": null` for none
-            meta = item.get("metadata") or {}
-            name = meta.get("name", "")
-            phase = (item.get("status") or {}).get("phase") or "Pending"
-            summaries.append(
-                WorkflowSummary(name, phase, dict(meta.get("labels") or {}), self.ui_link(name))
-            )
-        return summaries
+        # Argo sends `"items": null` for none
+        return [self._summary(item) for item in data.get("items") or []]
 
     def get(self, name: str) -> WorkflowSummary:
         path = GET_PATH.format(namespace=quote(self.namespace, safe=""), name=quote(name, safe=""))
         item = self._call("GET", path, workflow=name)
+        return self._summary(item, name)
+
+    def _summary(self, item: dict[str, Any], name: str = "") -> WorkflowSummary:
         meta = item.get("metadata") or {}
-        phase = (item.get("status") or {}).get("phase") or "Pending"
-        return WorkflowSummary(name, phase, dict(meta.get("labels") or {}), self.ui_link(name))
+        name = meta.get("name") or name
+        status = item.get("status") or {}
+        return WorkflowSummary(
+            name,
+            status.get("phase") or "Pending",
+            dict(meta.get("labels") or {}),
+            self.ui_link(name),
+            created=str(meta.get("creationTimestamp") or ""),
+            status=status if isinstance(status, dict) else {},
+        )
 
     def stop(self, name: str, message: str | None = None) -> None:
         path = STOP_PATH.format(namespace=quote(self.namespace, safe=""), name=quote(name, safe=""))

@@ -1,5 +1,10 @@
 """`/perf-bot status`: this PR's runs as the Argo Server knows them, lost reports included.
 
+Each run is listed with the line that says where it is (`bot.progress_line`: phase, step
+running, Argo's progress, the benchmark's round, the time left, or its place in the queue for
+a benchmark node), and the check run of a run still going gets the same line, so the checks
+tab tells as much as the reply.
+
 A run reports through its callback. When that never arrives (the bot was away for longer than
 the report step retried, or the network between them failed), the run is still in Argo,
 labelled with its PR. This command lists those runs with their phase and link, and closes the
@@ -12,12 +17,17 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import UTC, datetime
 from functools import partial
 
+from bot import check_progress
 from bot.commands.base import Command
 from bot.context import CommandContext
 from bot.github_api import GitHubError
 from bot.markdown import inert
+from bot.progress_line import status_line
+from bot.run_status import RunStatus, read
+from bot.semaphore_queue import ahead_of, waiting_runs
 from workflows.argo import ArgoError, WorkflowSummary
 from workflows.labels import HEAD_SHA, JOB, PR, REPO, label_value, repo_label
 
@@ -59,8 +69,12 @@ def report_status(ctx: CommandContext) -> None:
         ctx.post_reply(NOTHING)
         return
     shown = workflows[:MAX_LISTED]
-    closed = close_lost_checks(ctx, shown) if ctx.settings.check_runs else set()
-    rows = [_row(workflow, workflow.name in closed) for workflow in shown]
+    lines = where_they_are(ctx, [read(workflow) for workflow in shown])
+    closed = set()
+    if ctx.settings.check_runs:
+        closed = close_lost_checks(ctx, shown)
+        check_progress.update_checks(ctx, [w for w in shown if w.name not in closed], lines)
+    rows = [_row(workflow, lines[workflow.name], workflow.name in closed) for workflow in shown]
     more = ""
     if len(workflows) > len(shown):
         selector = f"{PR}={this_pr[PR]},{REPO}={this_pr[REPO]}"
@@ -68,6 +82,25 @@ def report_status(ctx: CommandContext) -> None:
             count=len(workflows) - len(shown), namespace=ctx.argo.namespace, selector=selector
         )
     ctx.post_reply(HEADER + TABLE + "\n".join(rows) + more)
+
+
+def where_they_are(ctx: CommandContext, statuses: list[RunStatus]) -> dict[str, str]:
+    """The progress line of each run; the queue is asked for only when one of them waits."""
+    queue: list[RunStatus] | None = []
+    if any(status.running and status.waiting_for for status in statuses):
+        try:
+            queue = waiting_runs(ctx.argo)
+        except ArgoError as exc:  # the line leaves out how many are ahead
+            log.warning("could not list the runs waiting for a benchmark node: %s", exc)
+            queue = None
+    now = datetime.now(UTC)
+    lines = {}
+    for status in statuses:
+        ahead = None
+        if queue is not None and status.waiting_for:
+            ahead = ahead_of(status, status.waiting_for, queue)
+        lines[status.name] = status_line(status, now, ahead=ahead)
+    return lines
 
 
 def close_lost_checks(ctx: CommandContext, workflows: list[WorkflowSummary]) -> set[str]:
@@ -102,13 +135,13 @@ def close_lost_checks(ctx: CommandContext, workflows: list[WorkflowSummary]) -> 
     return closed
 
 
-def _row(workflow: WorkflowSummary, lost: bool) -> str:
+def _row(workflow: WorkflowSummary, line: str, lost: bool) -> str:
     name = f"`{inert(workflow.name, 63)}`"
     return ROW.format(
         name=f"[{name}]({workflow.ui_url})" if workflow.ui_url else name,
         job=inert(workflow.labels.get(JOB, "?"), 63),
         head=inert(workflow.labels.get(HEAD_SHA, "?"), 63)[:12],
-        phase=inert(workflow.phase, 20),
+        phase=line.replace("|", "/"),  # a table cell
         note=LOST_NOTE if lost else "",
     )
 

@@ -109,6 +109,10 @@ class FakeRepo:
                 return CheckRun(check_id, run["status"])
         return None
 
+    def update_check_run(self, check_run_id: int, *, title: str, summary: str) -> None:
+        self._record("update_check_run", check_run_id=check_run_id, title=title, summary=summary)
+        self.check_runs[check_run_id].update(title=title, summary=summary)
+
     def complete_check_run(
         self,
         check_run_id: int,

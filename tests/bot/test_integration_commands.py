@@ -339,4 +339,6 @@ def test_a_passing_argo_hiccup_on_a_read_is_retried(stack: Stack) -> None:
         ("POST", 200),
         ("GET", 503),
         ("GET", 200),
+        ("GET", 200),  # the estimate: the job's earlier runs
+        ("GET", 200),  # and the runs waiting for a benchmark node
     ]

@@ -21,6 +21,11 @@ def check_of(stack: Stack, workflow: str) -> dict:
     return check
 
 
+def check_id(stack: Stack, workflow: str) -> int:
+    [check] = [i for i, c in stack.repo.check_runs.items() if c["external_id"] == workflow]
+    return check
+
+
 def started(stack: Stack, deliver: Callable[..., Answer], delivery: str, body: str) -> None:
     assert deliver(body, delivery=delivery.removeprefix("perf-")).outcome == "submitted"
 
@@ -62,13 +67,14 @@ def test_runs_still_going_and_runs_already_reported_are_listed_and_left_alone(
     stack.callback(result(REPORTED, verdict="improved"))
     stack.argo.finish(REPORTED, "Succeeded")
     started(stack, deliver, RUNNING, "/perf-bot run cli main")
-    edits_before = len([r for r in stack.github.writes() if r.method == "PATCH"])
+    reported_check = f"/check-runs/{check_id(stack, REPORTED)}"
+    edits_before = [r for r in stack.github.writes() if r.path.endswith(reported_check)]
 
     deliver("/perf-bot status")
 
     assert check_of(stack, REPORTED)["conclusion"] == "success"
-    assert check_of(stack, RUNNING)["status"] == "in_progress"
-    assert len([r for r in stack.github.writes() if r.method == "PATCH"]) == edits_before
+    assert check_of(stack, RUNNING)["status"] == "in_progress"  # its output says where it is
+    assert [r for r in stack.github.writes() if r.path.endswith(reported_check)] == edits_before
     reply = stack.replies()[-1]
     assert "| cli | `eeeeeeeeeeee` | Running |" in reply
     assert "| api | `eeeeeeeeeeee` | Succeeded |" in reply

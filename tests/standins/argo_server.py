@@ -11,11 +11,23 @@ allow any extra key, which would let a misspelt `submitOptions` through).
         assert argo.workflows["perf-1"]["metadata"]["labels"][...]
         argo.fail_next(500)       # the next request answers 500
         argo.hang_next(2.0)       # the next request waits 2 s before answering
+        argo.measuring("perf-1", done=7, total=20, started="2024-05-01T10:00:00Z")
+        argo.queued("perf-2", lock="perfbot/ConfigMap/perfbot-semaphores/benchmark-nodes")
 
 Behaviour, as the real server: submit -> 200 with the Workflow (named as asked, or from
 `generateName`); 409 when the name exists; 404 for an unknown template; 401 without or with a
 wrong bearer token; 403 for another namespace; list with `listOptions.labelSelector`; get;
 stop. Bodies that do not match their swagger definition -> 400 with the reason.
+
+Where a run is, as Argo's controller records it (v4.0.5): `measuring` gives the workflow the
+nodes of a run in its benchmark (builds done, deploys running as daemons, the benchmark pod
+with its self-reported `progress`), `queued` those of a run whose `measure` template waits for
+its semaphore (the node `Pending` with `synchronizationStatus.waiting` and the controller's
+"Waiting for <lock> lock. Lock status: 0/<n>" message, the lock in
+`status.synchronization.semaphore.waiting`), `finish(..., started=, finished=)` a finished
+run with its times. The workflow's `progress` is the sum of its pods' progress, as the
+controller computes it. Every such workflow is checked against swagger.json's `Workflow`
+definition (strict) before it is stored, so the bot is tested against the shape it will get.
 
 Run alone (for a manual try or another process): `python -m tests.standins.argo_server`.
 """
@@ -29,6 +41,7 @@ import re
 import secrets
 import threading
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -67,10 +80,14 @@ class _Fault:
     delay: float = 0.0
     method: str | None = None  # only requests with this method
     path: str | None = None  # only requests whose path ends with this
+    selector: str | None = None  # only listings with this `listOptions.labelSelector`
 
     def applies(self, request: RecordedRequest) -> bool:
-        return (self.method is None or request.method == self.method) and (
-            self.path is None or request.path.endswith(self.path)
+        selectors = request.query.get("listOptions.labelSelector") or [""]
+        return (
+            (self.method is None or request.method == self.method)
+            and (self.path is None or request.path.endswith(self.path))
+            and (self.selector is None or selectors[0] == self.selector)
         )
 
 
@@ -220,12 +237,14 @@ class ArgoStandIn:
         times: int = 1,
         method: str | None = None,
         path: str | None = None,
+        selector: str | None = None,
     ) -> None:
-        """The next `times` requests (with `method`, and a path ending in `path`, if given)
-        answer `status`, after being recorded."""
+        """The next `times` requests (with `method`, a path ending in `path`, a listing's
+        label `selector`, if given) answer `status`, after being recorded."""
         with self._lock:
             self._state.faults.extend(
-                _Fault(status, message, method=method, path=path) for _ in range(times)
+                _Fault(status, message, method=method, path=path, selector=selector)
+                for _ in range(times)
             )
 
     def hang_next(
@@ -247,9 +266,118 @@ class ArgoStandIn:
         with self._lock:
             self._state.workflows[name] = self._workflow(name, "", labels, [], phase)
 
-    def finish(self, name: str, phase: str = "Succeeded") -> None:
+    def finish(
+        self,
+        name: str,
+        phase: str = "Succeeded",
+        *,
+        started: str | None = None,
+        finished: str | None = None,
+        benchmark: tuple[str, str, int] | None = None,
+    ) -> None:
+        """`benchmark`: (startedAt, finishedAt, rounds) of its benchmark pod, all sides done."""
         with self._lock:
-            self._set_phase(self._state.workflows[name], phase)
+            workflow = copy.deepcopy(self._state.workflows[name])
+            self._set_phase(workflow, phase)
+            status = workflow["status"]
+            if started:
+                status["startedAt"] = started
+            if finished:
+                status["finishedAt"] = finished
+            if benchmark is not None:
+                begun, ended, rounds = benchmark
+                nodes = [
+                    _node(name, "", "DAG", "pipeline", phase, started=started, finished=finished),
+                    _node(
+                        name,
+                        "measure.benchmark",
+                        "Pod",
+                        "benchmark",
+                        "Succeeded",
+                        started=begun,
+                        finished=ended,
+                        progress=f"{2 * rounds}/{2 * rounds}",
+                    ),
+                ]
+                _set_nodes(status, nodes)
+            self._store(workflow)
+
+    def measuring(
+        self, name: str, *, done: int, total: int, started: str, deploy: bool = True
+    ) -> None:
+        """A run in its benchmark: `done` of `total` sides measured since `started`."""
+        with self._lock:
+            workflow = copy.deepcopy(self._state.workflows[name])
+            status = workflow["status"]
+            status.setdefault("startedAt", workflow["metadata"]["creationTimestamp"])
+            nodes = [
+                _node(name, "", "DAG", "pipeline", "Running", started=status["startedAt"]),
+                *(
+                    _node(name, f"build-{side}", "Pod", "build", "Succeeded", progress="1/1")
+                    for side in ("base", "head")
+                ),
+                _node(name, "measure", "DAG", "measure", "Running", started=started),
+                _node(
+                    name,
+                    "measure.benchmark",
+                    "Pod",
+                    "benchmark",
+                    "Running",
+                    started=started,
+                    progress=f"{done}/{total}",
+                ),
+            ]
+            if deploy:
+                nodes += [
+                    _node(
+                        name,
+                        f"measure.deploy-{side}",
+                        "Pod",
+                        "deploy",
+                        "Running",
+                        progress="0/1",
+                        daemoned=True,
+                    )
+                    for side in ("base", "head")
+                ]
+            _set_nodes(status, nodes)
+            self._store(workflow)
+
+    def queued(self, name: str, *, lock: str, holders: Iterable[str] = (), limit: int = 1) -> None:
+        """A run whose `measure` waits for the semaphore `lock`, held by `holders`."""
+        with self._lock:
+            workflow = copy.deepcopy(self._state.workflows[name])
+            status = workflow["status"]
+            status.setdefault("startedAt", workflow["metadata"]["creationTimestamp"])
+            message = f"Waiting for {lock} lock. Lock status: 0/{limit}"
+            measure = _node(name, "measure", "DAG", "measure", "Pending", message=message)
+            measure["synchronizationStatus"] = {"waiting": lock}
+            nodes = [
+                _node(name, "", "DAG", "pipeline", "Running", started=status["startedAt"]),
+                *(
+                    _node(name, f"build-{side}", "Pod", "build", "Succeeded", progress="1/1")
+                    for side in ("base", "head")
+                ),
+                measure,
+            ]
+            _set_nodes(status, nodes)
+            waiting = [{"semaphore": lock, "holders": list(holders)}]
+            status["synchronization"] = {"semaphore": {"waiting": waiting}}
+            self._store(workflow)
+
+    def created_at(self, name: str, timestamp: str) -> None:
+        """Set `metadata.creationTimestamp` (the order in which Argo serves a semaphore)."""
+        with self._lock:
+            workflow = copy.deepcopy(self._state.workflows[name])
+            workflow["metadata"]["creationTimestamp"] = timestamp
+            self._store(workflow)
+
+    def _store(self, workflow: dict[str, Any]) -> None:
+        """Keep `workflow` if it matches swagger.json's `Workflow`; the caller holds the lock."""
+        problems = validate(PREFIX + "Workflow", workflow, swagger=self.swagger)
+        if problems:
+            raise ValueError("not an Argo Workflow: " + "; ".join(problems))
+        self._state.workflows[workflow["metadata"]["name"]] = workflow
 
     # -- request handling (called from the server's threads) ---------------------------------
 
@@ -381,6 +509,56 @@ class ArgoStandIn:
         labels = workflow["metadata"]["labels"]
         labels[PHASE] = phase
         labels[COMPLETED] = "false" if phase in ("Pending", "Running") else "true"
+
+
+def _node(
+    workflow: str,
+    path: str,
+    kind: str,
+    template: str,
+    phase: str,
+    *,
+    started: str | None = None,
+    finished: str | None = None,
+    progress: str | None = None,
+    message: str | None = None,
+    daemoned: bool = False,
+) -> dict[str, Any]:
+    """A `NodeStatus` as the controller writes it: named `<workflow>.<task>.<task>`, its id
+    derived from the name (the controller hashes it; any stable digest serves here)."""
+    name = f"{workflow}.{path}" if path else workflow
+    display = path.rsplit(".", 1)[-1] if path else workflow
+    node: dict[str, Any] = {
+        "id": workflow if not path else f"{workflow}-{zlib.crc32(name.encode())}",
+        "name": name,
+        "displayName": display,
+        "type": kind,
+        "templateName": template,
+        "phase": phase,
+    }
+    for key, value in (
+        ("startedAt", started),
+        ("finishedAt", finished),
+        ("progress", progress),
+        ("message", message),
+    ):
+        if value:
+            node[key] = value
+    if daemoned:
+        node["daemoned"] = True
+    return node
+
+
+def _set_nodes(status: dict[str, Any], nodes: list[dict[str, Any]]) -> None:
+    """The nodes, and the workflow's progress as the controller sums it over its pods."""
+    status["nodes"] = {node["id"]: node for node in nodes}
+    done = total = 0
+    for node in nodes:
+        if node["type"] == "Pod" and "progress" in node:
+            n, m = node["progress"].split("/")
+            done, total = done + int(n), total + int(m)
+    if total:
+        status["progress"] = f"{done}/{total}"
 
 
 def _parse_labels(text: str) -> dict[str, str] | None:
