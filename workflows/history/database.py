@@ -38,7 +38,7 @@ def url_for(target: str) -> str:
         return "sqlite:///" + str(Path(target).expanduser())
     try:
         url = make_url(target)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise StoreError(BAD_URL.format(exc)) from None
     backend = url.get_backend_name()
     if backend == "postgresql":
