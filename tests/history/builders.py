@@ -6,13 +6,14 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from tests.bot.payloads import REPO as BOT_REPO
 from workflows.callback import CallbackPayload, RunRef
 from workflows.compare.engine import compare
 from workflows.compare.json_report import report_dict
 from workflows.compare.provenance import RunFacts
 from workflows.results import ResultSet, make_benchmark
 
-REPO = "octo/service"
+REPO = BOT_REPO  # a repository the bot's test configuration serves
 JOB = "api"
 BASE_SHA = "a" * 40
 HEAD_SHA = "b" * 40

@@ -218,6 +218,36 @@ class Store:
             rows = connection.execute(query).all()
         return [Point(r[0], r[1], _utc(r[2]), r[3], r[4], r[5], r[6]) for r in reversed(rows)]
 
+    def recent_series(self, repo: str, job: str, *, runs_back: int) -> dict[str, list[Point]]:
+        """Every benchmark's series over the last `runs_back` main-branch runs, in one query."""
+        recent = (
+            select(runs.c.id)
+            .where(runs.c.repo == repo, runs.c.job == job, runs.c.kind.in_(MAIN_KINDS))
+            .order_by(runs.c.recorded_at.desc(), runs.c.id.desc())
+            .limit(runs_back)
+            .subquery()
+        )
+        query = (
+            select(
+                benchmarks.c.name,
+                runs.c.id,
+                runs.c.head_sha,
+                runs.c.recorded_at,
+                benchmarks.c.head_median,
+                benchmarks.c.change,
+                benchmarks.c.verdict,
+                benchmarks.c.unit,
+            )
+            .join(benchmarks, benchmarks.c.run_id == runs.c.id)
+            .where(runs.c.id.in_(select(recent.c.id)))
+            .order_by(runs.c.recorded_at, runs.c.id)
+        )
+        series: dict[str, list[Point]] = {}
+        with self.engine.connect() as connection:
+            for r in connection.execute(query):
+                series.setdefault(r[0], []).append(Point(r[1], r[2], _utc(r[3]), *r[4:]))
+        return series
+
     def flagged(self, repo: str, job: str, benchmark: str, *, limit: int = 50) -> list[StoredRun]:
         """The runs (pull requests and pushes) whose verdict on this benchmark was a change."""
         query = (
