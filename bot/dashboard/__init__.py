@@ -25,11 +25,22 @@ def install(app: Flask, settings: BotSettings, store: Store | None = None) -> No
             store = Store.open(settings.history_url)
         except StoreError as exc:
             raise SettingsError(CANNOT_OPEN.format(exc)) from None
+    attach(app, store, public=settings.dashboard == "public")
+
+
+def attach(app: Flask, store: Store | None, *, public: bool) -> None:
     app.extensions[EXTENSION] = store
-    if settings.dashboard == "public":
+    if public:
         from bot.dashboard.views import blueprint
 
         app.register_blueprint(blueprint)
+
+
+def standalone(store: Store) -> Flask:
+    """The dashboard alone, on a store: `perfbot dashboard`, with no GitHub or Argo."""
+    app = Flask("perfbot-dashboard")
+    attach(app, store, public=True)
+    return app
 
 
 def current_store() -> Store | None:
