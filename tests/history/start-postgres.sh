@@ -4,7 +4,8 @@
 # listening on loopback only, trust authentication (nothing but this machine can reach it).
 # Prints the URL the tests read from PERFBOT_TEST_POSTGRES_URL; stop the server with
 #   pg_ctl -D <dir> stop   (the directory is the URL's last line on stderr)
-#   tests/history/start-postgres.sh [PORT]   (default 55432)
+#   tests/history/start-postgres.sh [PORT]   (default 55432; PERFBOT_PG_DIR: where, else a
+#   new temporary directory)
 set -eu
 port=${1:-55432}
 if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
@@ -13,7 +14,7 @@ if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
     apt-get install -y -qq --no-install-recommends postgresql >/dev/null
 fi
 bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -n 1)")
-data=$(mktemp -d)
+data=${PERFBOT_PG_DIR:-$(mktemp -d)}
 chown postgres "$data"
 as_postgres() { runuser -u postgres -- "$@"; }
 as_postgres "$bin/initdb" -D "$data/db" -A trust -U postgres >/dev/null
