@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot import callback_view, webhook
+from bot import callback_view, dashboard, webhook
 from bot.argo_session import argo_session
 from bot.body import STREAM_LIMIT
 from bot.followups import FollowupPool
@@ -27,6 +27,7 @@ from bot.services import EXTENSION, Services, services
 from bot.settings import BotSettings, SettingsError
 from workflows.argo import ArgoClient, normalize_server
 from workflows.config import PerfbotConfig, load_config
+from workflows.history import Store
 
 log = logging.getLogger(__name__)
 # Follow-ups are not answering anyone, so they may wait longer than a delivery: a rate limit's
@@ -40,6 +41,7 @@ def create_app(
     github: GitHub | None = None,
     argo: ArgoClient | None = None,
     config: PerfbotConfig | None = None,
+    history: Store | None = None,
 ) -> Flask:
     """Raises SettingsError or ConfigError (one line each) when it cannot be configured."""
     settings = settings.checked()
@@ -70,6 +72,7 @@ def create_app(
     )
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(callback_view.blueprint)
+    dashboard.install(app, settings, history)  # the results store; the dashboard if public
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/metrics", "metrics", metrics)
     app.before_request(_start_timer)

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, jsonify, request
 from bot import deadline, report
 from bot.body import read_body
 from bot.check_progress import with_line
+from bot.dashboard import recording
 from bot.github_api import GitHubError
 from bot.services import services
 from workflows.callback import SIGNATURE_HEADER, CallbackError, CallbackPayload, verify
@@ -50,6 +51,7 @@ def callback() -> tuple[Response, int]:
     if repo_config.job(run.job) is None:
         return answer(403, "job-not-served", error=f"{run.repo} has no job {run.job[:60]!r}")
 
+    recording.record(payload)  # the results history (docs/history.md), before GitHub's turn
     link = svc.argo.ui_link(payload.workflow_name)
     outcome = report.outcome_for(payload, link)
     check_name = svc.settings.check_run_name(run.job) if svc.settings.check_runs else None

@@ -54,6 +54,8 @@ class BotSettings:
     followup_workers: int = 8  # threads acknowledging deliveries after their answer
     followup_queue: int = 256  # deliveries whose acknowledgements may wait; more are dropped
     check_run_prefix: str = "perfbot"  # check runs are named <prefix>/<job>
+    history_url: str | None = None  # the results store (docs/history.md); None: none kept
+    dashboard: str = "off"  # `public`: anyone who reaches the bot reads the dashboard
 
     @property
     def callback_url(self) -> str:
@@ -139,6 +141,8 @@ class BotSettings:
             read_threads=_number(env, "PERFBOT_READ_THREADS", int, 32, minimum=1),
             followup_workers=_number(env, "PERFBOT_FOLLOWUP_WORKERS", int, 8, minimum=1),
             followup_queue=_number(env, "PERFBOT_FOLLOWUP_QUEUE", int, 256, minimum=1),
+            history_url=get("PERFBOT_HISTORY_URL"),
+            dashboard=(get("PERFBOT_DASHBOARD") or "off").lower(),
         ).checked()
 
     def checked(self) -> BotSettings:
@@ -152,6 +156,8 @@ class BotSettings:
                     f"{name} ({timeout:g} s) must be below PERFBOT_DELIVERY_BUDGET "
                     f"({self.delivery_budget:g} s)"
                 )
+        if self.dashboard not in ("public", "off"):
+            raise SettingsError(f"PERFBOT_DASHBOARD must be public or off, got {self.dashboard!r}")
         return self
 
 

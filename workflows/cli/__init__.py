@@ -23,6 +23,8 @@ SUBCOMMANDS: dict[str, str] = {
     "run": "workflows.cli.run",
     "demo": "workflows.cli.demo",
     "lint": "workflows.cli.lint",
+    "history": "workflows.cli.history",
+    "dashboard": "bot.dashboard.cli",
 }
 
 

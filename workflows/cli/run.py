@@ -42,6 +42,14 @@ from workflows.cli.errors import BadInput
 @click.option("--rounds", type=int, default=None, help="Benchmark rounds per side (override).")
 @click.option("--quiet", is_flag=True, help="Plain progress lines (for CI logs).")
 @click.option("--fail-on-regression", is_flag=True, help="Exit 1 when a benchmark regressed.")
+@click.option("--record", is_flag=True, help="Keep the run in the results history (--history).")
+@click.option(
+    "--history",
+    envvar="PERFBOT_HISTORY_URL",
+    default=None,
+    help="The history to record into: a SQLite file or a postgresql:// URL "
+    "(default: history.sqlite in --out).",
+)
 @click.option("--keep-work", is_flag=True, hidden=True, help="Keep the run's work directory.")
 @click.pass_context
 def command(
@@ -56,6 +64,8 @@ def command(
     rounds: int | None,
     quiet: bool,
     fail_on_regression: bool,
+    record: bool,
+    history: str | None,
     keep_work: bool,
 ) -> None:
     """Build, deploy, benchmark (interleaved rounds), compare and report, locally."""
@@ -83,4 +93,11 @@ def command(
     except KeyboardInterrupt:  # before the steps started or after they ended: nothing to stop
         click.echo("Error: interrupted", err=True)
         ctx.exit(runner.EXIT_INTERRUPTED)
+    if record:
+        from workflows.cli.history import record_run
+
+        name = repo.resolve().name
+        click.echo(
+            record_run(outcome.out, store=history, repo=repo, name=name, base=base, head=head)
+        )
     ctx.exit(outcome.exit_code)

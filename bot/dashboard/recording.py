@@ -1,0 +1,30 @@
+"""The callback's part in the history: every run's result and end, written as it arrives.
+
+A store that fails (the database restarting) must not cost the pull request its comment, so
+the failure is logged and counted and the callback goes on; the next callback of the same
+run (the `exit` after the `result`, or a redelivery) writes the run again, since recording is
+idempotent per workflow.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.dashboard import current_store
+from workflows.callback import CallbackPayload
+from workflows.history import StoreError
+from workflows.history.sources import from_callback
+
+log = logging.getLogger(__name__)
+
+
+def record(payload: CallbackPayload) -> int | None:
+    """The stored run's id, or None when no store is configured or it failed."""
+    store = current_store()
+    if store is None:
+        return None
+    try:
+        return store.record(from_callback(payload))
+    except StoreError as exc:
+        log.error("history: %s", exc)
+        return None

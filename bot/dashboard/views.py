@@ -1,0 +1,101 @@
+"""The read-only dashboard: jobs and their latest runs, a run, a job's benchmarks, a trend.
+
+Every page is one or two indexed queries and server-side SVG (`charts`), so it stays fast with
+a large history (`bench/dashboard_load.py` measures it). Nothing here writes.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from bot.dashboard import charts, current_store, markdown
+from workflows.history import Store
+from workflows.history.noise import WINDOW, assess
+
+blueprint = Blueprint(
+    "dashboard",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/dashboard/static",
+)
+MAX_CHARTS = 12  # a run page draws the changed benchmarks' trends, at most this many
+NO_STORE = "no results history is configured (PERFBOT_HISTORY_URL)"
+MISSING = "the {} query parameter is required"
+
+
+def _store() -> Store:
+    store = current_store()
+    if store is None:
+        abort(404, NO_STORE)
+    return store
+
+
+def _arg(name: str) -> str:
+    value = request.args.get(name, "").strip()
+    if not value:
+        abort(400, MISSING.format(name))
+    return value[:500]
+
+
+@blueprint.get("/")
+def index() -> str:
+    return render_template("index.html", jobs=_store().latest_per_job())
+
+
+@blueprint.get("/job")
+def job() -> str:
+    store = _store()
+    repo, name = _arg("repo"), _arg("job")
+    runs = store.runs(repo=repo, job=name, limit=50)
+    if not runs:
+        abort(404, f"no runs of {name} in {repo}")
+    return render_template(
+        "job.html", repo=repo, job=name, runs=runs, benchmarks=store.benchmark_names(repo, name)
+    )
+
+
+@blueprint.get("/runs/<int:run_id>")
+def run(run_id: int) -> str:
+    store = _store()
+    found = store.run(run_id)
+    if found is None:
+        abort(404, f"no run {run_id}")
+    rows = store.benchmarks(run_id)
+    report, report_markdown = store.report(run_id)
+    history = store.recent_series(found.repo, found.job, runs_back=WINDOW)
+    threshold = ((report or {}).get("options") or {}).get("threshold")
+    notes, trends = {}, []
+    for row in rows:
+        series = [p for p in history.get(row.name, []) if p.run_id != run_id]
+        noise = assess(row.change, [p.value for p in series], threshold)
+        notes[row.name] = noise.note(row.verdict) if noise else ""
+        if row.verdict in ("regressed", "improved") and series and len(trends) < MAX_CHARTS:
+            trends.append((row.name, charts.trend(row.name, series, row.side("head", "median"))))
+    return render_template(
+        "run.html",
+        run=found,
+        rows=rows,
+        notes=notes,
+        trends=trends,
+        report_html=markdown.to_html(report_markdown) if report_markdown else "",
+    )
+
+
+@blueprint.get("/benchmark")
+def benchmark() -> str:
+    store = _store()
+    repo, name, bench = _arg("repo"), _arg("job"), _arg("name")
+    series = store.series(repo, name, bench)
+    flagged = store.flagged(repo, name, bench)
+    if not series and not flagged:
+        abort(404, f"no runs of {bench} in {repo} {name}")
+    return render_template(
+        "benchmark.html",
+        repo=repo,
+        job=name,
+        name=bench,
+        chart=charts.trend(bench, series) if series else "",
+        points=len(series),
+        flagged=flagged,
+    )

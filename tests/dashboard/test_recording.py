@@ -1,0 +1,71 @@
+"""The bot writes each run to the store when its callback arrives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bot.dashboard import EXTENSION
+from tests.bot.stack import Stack
+from tests.history.builders import JOB, REPO, comparison, payload
+from workflows.history import Store
+
+SLOWER = {"GET /search": 10.0, "GET /health": 1.0}
+SLOWED = {"GET /search": 13.0, "GET /health": 1.0}
+
+
+def store_of(stack: Stack) -> Store:
+    return stack.app.extensions[EXTENSION]
+
+
+def test_a_pull_request_callback_is_stored_with_its_verdicts(stack: Stack) -> None:
+    report, _, _ = comparison(SLOWER, SLOWED, pr=1)
+    response = stack.callback(payload(report, pr=1, workflow="perf-pr-1"))
+
+    [run] = store_of(stack).runs()
+    assert response.status_code == 200
+    assert (run.kind, run.pr, run.verdict, run.workflow_name) == ("pr", 1, "regressed", "perf-pr-1")
+
+
+def test_a_default_branch_push_callback_adds_a_point_to_the_main_branch_series(
+    stack: Stack,
+) -> None:
+    report, _, _ = comparison(SLOWER, SLOWER)
+    stack.callback(payload(report, pr=0, workflow="perf-push-1"))
+
+    [point] = store_of(stack).series(REPO, JOB, "GET /search")
+    assert round(point.value * 1000) == 10
+
+
+def test_a_refused_callback_stores_nothing(stack: Stack) -> None:
+    report, _, _ = comparison(SLOWER, SLOWED)
+    response = stack.callback(payload(report), secret="not-the-secret")
+
+    assert response.status_code == 401
+    assert store_of(stack).runs() == []
+
+
+def test_a_store_that_fails_does_not_cost_the_pull_request_its_report(stack: Stack) -> None:
+    store = store_of(stack)
+    with store.engine.begin() as connection:  # the database loses its tables under the bot
+        connection.execute(text("DROP TABLE samples"))
+        connection.execute(text("DROP TABLE benchmarks"))
+        connection.execute(text("DROP TABLE runs"))
+    report, _, _ = comparison(SLOWER, SLOWED, pr=1)
+
+    response = stack.callback(payload(report, pr=1))
+
+    assert (response.status_code, response.json["outcome"]) == (200, "reported")
+
+
+def test_a_bot_without_a_history_url_keeps_no_history(
+    contracts_dir: Path, bot_config, tmp_path: Path
+) -> None:
+    from tests.bot.stack import running_stack
+    from tests.dashboard.conftest import BOT_CONFIG
+
+    for plain in running_stack(contracts_dir, BOT_CONFIG, bot_config):
+        report, _, _ = comparison(SLOWER, SLOWED, pr=1)
+        assert plain.callback(payload(report, pr=1)).status_code == 200
+        assert plain.app.extensions[EXTENSION] is None

@@ -1,0 +1,159 @@
+"""`perfbot history`: the recorded runs, and one benchmark's main-branch series.
+
+It reads the same store the bot writes (a SQLite file, or the cluster's PostgreSQL by URL),
+without Flask: `perfbot history --store perfbot-out/history.sqlite` after `make demo`.
+With `--benchmark NAME` (and `--repo`, `--job` when the store holds several) it prints the
+benchmark's series over the main branch's runs instead. Exit 2 for a store that cannot be
+opened or a benchmark without a series.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from workflows.cli.errors import BadInput
+
+if TYPE_CHECKING:
+    from workflows.history import Store, StoredRun
+
+STORE_ENV = "PERFBOT_HISTORY_URL"
+DEFAULT_STORE = "perfbot-out/history.sqlite"
+NO_STORE_FILE = "no history at {}: record runs with `perfbot run --local --record` or the demo"
+AMBIGUOUS = "the store holds several jobs ({}): name one with --repo and --job"
+NO_SERIES = "no main-branch series of {!r} in {} {}"
+RUN_LINE = "{id:>5}  {when}  {repo} {job}  {what:<14} {head}  {verdict}"
+POINT_LINE = "{when}  {head}  {value}  {verdict}"
+
+
+def _open(target: str) -> Store:
+    from workflows.history import Store, StoreError
+
+    if "://" not in target and not os.path.exists(target):
+        raise BadInput(NO_STORE_FILE.format(target))
+    try:
+        return Store.open(target)
+    except StoreError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _what(run: StoredRun) -> str:
+    if run.pr:
+        return f"PR #{run.pr}"
+    return run.kind if run.kind == "push" else f"{run.kind} {run.branch or ''}".strip()
+
+
+def _job(store: Store, repo: str | None, job: str | None) -> tuple[str, str]:
+    if repo and job:
+        return repo, job
+    jobs = [
+        (r.repo, r.job)
+        for r in store.latest_per_job()
+        if (repo is None or r.repo == repo) and (job is None or r.job == job)
+    ]
+    if len(jobs) != 1:
+        raise BadInput(AMBIGUOUS.format(", ".join(f"{r} {j}" for r, j in jobs) or "none"))
+    return jobs[0]
+
+
+@click.command(name="history")
+@click.option(
+    "--store",
+    envvar=STORE_ENV,
+    show_envvar=True,
+    default=DEFAULT_STORE,
+    show_default=True,
+    help="The history: a SQLite file or a postgresql:// URL.",
+)
+@click.option("--repo", default=None, help="Only this repository (owner/name or a local name).")
+@click.option("--job", default=None, help="Only this job.")
+@click.option("--benchmark", default=None, help="Print this benchmark's main-branch series.")
+@click.option("--main-only", is_flag=True, help="Only runs of the main branch (pushes, local).")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def command(
+    store: str,
+    repo: str | None,
+    job: str | None,
+    benchmark: str | None,
+    main_only: bool,
+    limit: int,
+    fmt: str,
+) -> None:
+    """List recorded runs, or a benchmark's series on the main branch."""
+    opened = _open(store)
+    try:
+        if benchmark is not None:
+            _series(opened, repo, job, benchmark, limit, fmt)
+        else:
+            runs = opened.runs(repo=repo, job=job, main_only=main_only, limit=limit)
+            if fmt == "json":
+                click.echo(json.dumps({"runs": [r.to_dict() for r in runs]}, indent=2))
+                return
+            for run in runs:
+                click.echo(
+                    RUN_LINE.format(
+                        id=run.id,
+                        when=run.recorded_at.strftime("%Y-%m-%d %H:%M"),
+                        repo=run.repo,
+                        job=run.job,
+                        what=_what(run),
+                        head=run.head_sha[:12],
+                        verdict=run.verdict or run.status,
+                    )
+                )
+    finally:
+        opened.close()
+
+
+def _series(
+    store: Store, repo: str | None, job: str | None, benchmark: str, limit: int, fmt: str
+) -> None:
+    repo, job = _job(store, repo, job)
+    points = store.series(repo, job, benchmark, limit=limit)
+    if not points:
+        raise BadInput(NO_SERIES.format(benchmark, repo, job))
+    if fmt == "json":
+        document = {
+            "repo": repo,
+            "job": job,
+            "benchmark": benchmark,
+            "points": [p.to_dict() for p in points],
+        }
+        click.echo(json.dumps(document, indent=2))
+        return
+    click.echo(f"{benchmark} · {repo} {job} · {len(points)} main-branch runs ({points[0].unit})")
+    for point in points:
+        click.echo(
+            POINT_LINE.format(
+                when=point.recorded_at.strftime("%Y-%m-%d %H:%M"),
+                head=point.head_sha[:12],
+                value="—" if point.value is None else f"{point.value:.6g}",
+                verdict=point.verdict,
+            )
+        )
+
+
+RECORDED = "recorded run #{id} in the history {store} (perfbot history --store {store})"
+NOT_RECORDED = "the run's reports are in {out}, but recording it failed: {error}"
+
+
+def record_run(out: Path, *, store: str | None, repo: Path, name: str, base: str, head: str) -> str:
+    """Record a finished local run (`--record`, the demo); the line to print, or BadInput."""
+    from workflows.history import StoreError
+    from workflows.history.database import shown
+    from workflows.history.local import record_local
+    from workflows.results import ResultsError
+
+    target = store or str(out / "history.sqlite")
+    try:
+        run_id = record_local(out, store=target, repo=repo, name=name, base_ref=base, head_ref=head)
+    except (StoreError, ResultsError, OSError, ValueError) as exc:
+        raise BadInput(NOT_RECORDED.format(out=out, error=exc)) from None
+    return RECORDED.format(id=run_id, store=shown(target))

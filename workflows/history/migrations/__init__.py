@@ -1,0 +1,1 @@
+"""Alembic's migrations of the results history (`env.py`, `versions/`); run by `migrate`."""
