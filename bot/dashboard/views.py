@@ -68,7 +68,7 @@ def run(run_id: int) -> str:
     notes, trends = {}, []
     for row in rows:
         series = [p for p in history.get(row.name, []) if p.run_id != run_id]
-        noise = assess(row.change, [p.value for p in series], threshold)
+        noise = assess(row.change, [p.change for p in series], threshold)
         notes[row.name] = noise.note(row.verdict) if noise else ""
         if row.verdict in ("regressed", "improved") and series and len(trends) < MAX_CHARTS:
             trends.append((row.name, charts.trend(row.name, series, row.side("head", "median"))))

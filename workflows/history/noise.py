@@ -1,12 +1,17 @@
 """Noise from history: how a change compares with its benchmark's usual run-to-run spread.
 
 A statistical verdict knows only the two samples in front of it. The main branch's history
-knows more: a benchmark whose value moves 6 % between consecutive main-branch runs with no
-change to the code moves that much in a pull request too. Following rustc-perf, the spread
-is the upper IQR fence (Q3 + 1.5 IQR) of the absolute relative steps between consecutive
-main-branch runs, which one real step in the series (a merged regression) does not inflate.
-A change inside that band is marked as within the benchmark's usual noise; the verdict is
-never changed, since a real change can be smaller than a benchmark's noise.
+knows more: every main-branch run compares a merged commit with the one before it, and most
+merges do not touch most benchmarks, so the changes those runs reported are what this
+benchmark does between two builds of unrelated code (code layout, alignment, a flaky
+dependency). Following rustc-perf, the band is the upper IQR fence (Q3 + 1.5 IQR) of the
+absolute changes the recent main-branch runs reported, which the occasional real step (a merged
+regression) does not inflate. It is taken from each run's own base-vs-head change, not from
+the level of the series: a run's two sides are interleaved on one machine, so a level that
+drifts between runs (another node, another day) is no noise for a comparison within a run and
+must not widen the band. A change inside the band is marked as within the benchmark's usual
+noise; the verdict is never changed, since a real change can be smaller than a benchmark's
+noise.
 
 With fewer than `MIN_RUNS` main-branch runs there is no note: ten points are the fewest whose
 quartiles mean anything.
@@ -46,22 +51,23 @@ class Noise:
         return OUTSIDE.format(times=times, band=band, runs=self.runs)
 
 
-def spread(values: Sequence[float | None]) -> tuple[int, float] | None:
-    """(runs used, band) of a series oldest first, or None with too few runs."""
-    usable = [v for v in values if v is not None and v > 0][-WINDOW:]
+def spread(changes: Sequence[float | None]) -> tuple[int, float] | None:
+    """(runs used, band) from the changes main-branch runs reported, oldest first, or None
+    with too few runs."""
+    usable = [c for c in changes if c is not None and np.isfinite(c) and c > -1][-WINDOW:]
     if len(usable) < MIN_RUNS:
         return None
-    series = np.asarray(usable, dtype=float)
-    steps = np.abs(series[1:] / series[:-1] - 1.0)
-    q1, q3 = np.percentile(steps, [25, 75])
-    return len(usable), float(q3 + 1.5 * (q3 - q1))
+    sizes = np.abs(np.log1p(np.asarray(usable, dtype=float)))  # +10 % and -9.1 % alike
+    q1, q3 = np.percentile(sizes, [25, 75])
+    return len(usable), float(np.expm1(q3 + 1.5 * (q3 - q1)))
 
 
 def assess(
-    change: float | None, series: Sequence[float | None], threshold: float | None
+    change: float | None, history: Sequence[float | None], threshold: float | None
 ) -> Noise | None:
-    """The change against the series' spread; None without a change or enough history."""
-    found = spread(series)
+    """The change against the band of the changes main-branch runs reported (`history`);
+    None without a change or enough history."""
+    found = spread(history)
     if change is None or found is None:
         return None
     runs, band = found
