@@ -53,11 +53,16 @@ def upload(
     *,
     delays: Sequence[float] = RETRY_DELAYS,
     sleep: Callable[[float], None] = time.sleep,
+    may_retry: Callable[[float], bool] = lambda delay: True,
 ) -> UploadResult:
-    """Upload `document`; never raises for Horreum's sake, the result says what happened."""
+    """Upload `document`; never raises for Horreum's sake, the result says what happened.
+    `may_retry(delay)` is asked before each retry: the bot stops when its budget is spent."""
     start, stop = run_window(document_window(document))
     attempts = 0
+    last = ""
     for delay in (0.0, *delays):
+        if attempts and not may_retry(delay):
+            break
         if delay:
             sleep(delay)
         attempts += 1
