@@ -29,7 +29,7 @@ def test_a_result_is_uploaded_to_the_configured_test_with_the_run_document(
     response = bot.callback(result_payload(report, run_samples))
 
     assert response.status_code == 200
-    [(run_id, run)] = bot.horreum.runs.items()
+    [run] = bot.horreum.runs.values()
     [upload] = [r for r in bot.horreum.requests if r.operation == "addRunFromData"]
     assert {k: v[0] for k, v in upload.query.items() if k != "start" and k != "stop"} == {
         "test": TEST, "owner": TEAM, "access": "PROTECTED", "schema": SCHEMA_URI,
@@ -55,7 +55,7 @@ def test_the_document_carries_every_raw_sample_with_its_round(
     assert search["verdict"] == "regressed"
     assert len(search["head"]["samples"]) == 30
     assert sorted(set(search["head"]["sample_rounds"])) == [1, 2, 3, 4, 5, 6]
-    assert search["unit"] == "s" and search["direction"] == "lower"
+    assert (search["unit"], search["direction"]) == ("s", "lower")
     assert search["change"] == pytest.approx(0.2, abs=0.01)
     assert search["interval"]["low"] <= search["change"] <= search["interval"]["high"]
     assert search["p_adjusted"] is not None
