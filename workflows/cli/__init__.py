@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "run": "workflows.cli.run",
     "demo": "workflows.cli.demo",
     "lint": "workflows.cli.lint",
+    "upload": "workflows.cli.upload",
 }
 
 

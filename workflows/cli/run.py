@@ -43,6 +43,7 @@ from workflows.cli.errors import BadInput
 @click.option("--quiet", is_flag=True, help="Plain progress lines (for CI logs).")
 @click.option("--fail-on-regression", is_flag=True, help="Exit 1 when a benchmark regressed.")
 @click.option("--keep-work", is_flag=True, hidden=True, help="Keep the run's work directory.")
+@click.option("--horreum", is_flag=True, help="Store the run in the job's Horreum as well.")
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -57,11 +58,16 @@ def command(
     quiet: bool,
     fail_on_regression: bool,
     keep_work: bool,
+    horreum: bool,
 ) -> None:
     """Build, deploy, benchmark (interleaved rounds), compare and report, locally."""
     if not local:
         raise BadInput("perfbot run needs --local (to run in a cluster, use perfbot submit)")
+    from workflows.cli import upload
     from workflows.local import runner
+
+    if horreum:  # refuse before the run, not after it: a target and a key must exist
+        upload.check_local_run(config, job, repo)
 
     request = runner.LocalRun(
         repo=repo,
@@ -83,4 +89,6 @@ def command(
     except KeyboardInterrupt:  # before the steps started or after they ended: nothing to stop
         click.echo("Error: interrupted", err=True)
         ctx.exit(runner.EXIT_INTERRUPTED)
+    if horreum:  # the report is printed already; a failed upload is one line, not a failure
+        click.echo(upload.upload_local_run(outcome.out, config, job, repo)[1], err=True)
     ctx.exit(outcome.exit_code)
