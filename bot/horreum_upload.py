@@ -11,9 +11,8 @@ within the follow-up's budget, and its outcome becomes one more line of the stic
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-import requests
 from flask import current_app
 
 from bot import deadline, horreum_section, report, sticky
@@ -34,13 +33,13 @@ GITHUB_CALLS_AFTER = 3  # find the comment, read it, edit it
 @dataclass
 class HorreumService:
     settings: HorreumSettings
-    session: requests.Session = field(default_factory=requests.Session)
 
     def client(self, config: HorreumConfig) -> HorreumClient | None:
+        """A client with the key as mounted now (one session each: follow-ups run in threads)."""
         key = self.settings.api_key(config.api_key_secret)
         if key is None:
             return None
-        return HorreumClient(config.url, key, timeout=self.settings.timeout, session=self.session)
+        return HorreumClient(config.url, key, timeout=self.settings.timeout)
 
 
 def horreum() -> HorreumService:

@@ -162,3 +162,34 @@ def test_an_exit_callback_uploads_nothing(bot: Bot, report) -> None:
     bot.callback(exit_payload)
 
     assert bot.horreum.requests == []
+
+
+def test_a_rotated_key_is_used_without_a_restart(
+    tmp_path: Path, horreum: HorreumStandIn, report
+) -> None:
+    from tests.horreum.conftest import API_KEY
+
+    key_file = tmp_path / "secrets" / SECRET / "api-key"
+    key_file.parent.mkdir(parents=True)
+    key_file.write_text("the-old-key")
+    for bot in bot_stack(tmp_path, horreum, keys={}, secrets_dir=tmp_path / "secrets"):
+        bot.callback(result_payload(report, None))
+        key_file.write_text(API_KEY)
+        bot.callback(result_payload(report, None))
+
+        sent = [r.headers["x-horreum-api-key"] for r in horreum.requests]
+        assert sent == ["the-old-key", API_KEY]
+        assert "Stored in Horreum" in bot.sticky()
+
+
+def test_retries_stop_when_the_follow_up_budget_would_be_spent(
+    tmp_path: Path, horreum: HorreumStandIn, report
+) -> None:
+    """A retry due in 60 s does not fit in the follow-up's budget: the bot says so at once
+    instead of sleeping past it and failing the comment's edit."""
+    horreum.fail_next(503, times=5)
+    for bot in bot_stack(tmp_path, horreum, retry_delays=(60.0,)):
+        bot.callback(result_payload(report, None))
+
+        assert f"{NOT_STORED}Horreum answered 503" in bot.sticky()
+        assert "(after 1 attempt)" in bot.sticky()

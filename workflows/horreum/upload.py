@@ -83,7 +83,8 @@ def upload(
             last = exc.reason
             continue
         return UploadResult(run_ids=ids, attempts=attempts)
-    return UploadResult(error=f"{last} (after {attempts} attempts)", attempts=attempts)
+    tries = f"{attempts} attempt{'s' if attempts > 1 else ''}"
+    return UploadResult(error=f"{last} (after {tries})", attempts=attempts)
 
 
 def document_window(document: dict[str, Any]) -> dict[str, Any]:
