@@ -16,11 +16,14 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot import callback_view, dashboard, webhook
+from bot import callback_view, dashboard, horreum_view, webhook
 from bot.argo_session import argo_session
 from bot.body import STREAM_LIMIT
 from bot.followups import FollowupPool
 from bot.github_api import GitHub
+from bot.horreum_settings import HorreumSettings
+from bot.horreum_upload import EXTENSION as HORREUM
+from bot.horreum_upload import HorreumService
 from bot.metrics import Metrics
 from bot.outbound_env import verify_setting
 from bot.services import EXTENSION, Services, services
@@ -42,6 +45,7 @@ def create_app(
     argo: ArgoClient | None = None,
     config: PerfbotConfig | None = None,
     history: Store | None = None,
+    horreum: HorreumSettings | None = None,  # default: from the environment
 ) -> Flask:
     """Raises SettingsError or ConfigError (one line each) when it cannot be configured."""
     settings = settings.checked()
@@ -73,6 +77,8 @@ def create_app(
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(callback_view.blueprint)
     dashboard.install(app, settings, history)  # the results store; the dashboard if public
+    app.extensions[HORREUM] = HorreumService(horreum or HorreumSettings.from_env())
+    app.register_blueprint(horreum_view.blueprint)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/metrics", "metrics", metrics)
     app.before_request(_start_timer)

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import deadline, report
+from bot import deadline, horreum_upload, report
 from bot.body import read_body
 from bot.check_progress import with_line
 from bot.dashboard import recording
@@ -75,4 +75,6 @@ def callback() -> tuple[Response, int]:
         log.error("callback for %s (%s) failed: %s", payload.workflow_name, kind, exc)
         return answer(502, "upstream-error", error=str(exc)[:300])
     log.info("callback %s for %s#%s (%s): %s", kind, run.repo, run.pr, payload.workflow_name, done)
+    mode = repo_config.comment
+    horreum_upload.queue(svc, payload, outcome, link, comment_mode=mode, check_name=check_name)
     return answer(200, "reported", done=done)

@@ -166,6 +166,10 @@ class PyGithubRepo:
         with self._translated(f"editing comment {comment_id}"):
             self._repo.get_issue(number).get_comment(comment_id).edit(body)
 
+    def comment_body(self, number: int, comment_id: int) -> str:
+        with self._translated(f"reading comment {comment_id}"):
+            return self._repo.get_issue(number).get_comment(comment_id).body or ""
+
     def create_check_run(
         self, *, name: str, head_sha: str, details_url: str | None, external_id: str, summary: str
     ) -> int:

@@ -55,6 +55,10 @@ class CallbackPayload:
     report: dict[str, Any] | None = None  # the JSON report of `perfbot compare`
     failures: list[dict[str, Any]] = field(default_factory=list)  # Argo's workflow.failures
     version: int = PAYLOAD_VERSION
+    # For Horreum (docs/horreum.md): both sides' raw samples (`workflows.horreum.samples`) and
+    # the workflow's parameters; optional, a sender without them still reports.
+    samples: dict[str, Any] | None = None
+    parameters: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
         return json.dumps(asdict(self), sort_keys=True, separators=(",", ":")).encode()
@@ -89,6 +93,11 @@ class CallbackPayload:
         report = data.get("report")
         if not isinstance(failures, list) or (report is not None and not isinstance(report, dict)):
             raise CallbackError("failures must be a list and report an object")
+        samples, parameters = data.get("samples"), data.get("parameters") or {}
+        if samples is not None and not isinstance(samples, dict):
+            raise CallbackError("samples must be an object")
+        if not isinstance(parameters, dict):
+            raise CallbackError("parameters must be an object")
         return cls(
             kind=data["kind"],
             run=run_ref,
@@ -99,6 +108,8 @@ class CallbackPayload:
             report_markdown=data.get("report_markdown"),
             report=report,
             failures=failures,
+            samples=samples,
+            parameters={str(k): str(v) for k, v in parameters.items()},
         )
 
 

@@ -26,6 +26,8 @@ from pydantic import (
     model_validator,
 )
 
+from workflows.horreum.config import HorreumConfig
+
 DEFAULT_DEADLINE_SECONDS = 7200  # the budget of a whole run: 2 h
 DEFAULT_PERFBOT_IMAGE = "ghcr.io/perfbot/perfbot:0.1.0"
 DEFAULT_KANIKO_IMAGE = "gcr.io/kaniko-project/executor:v1.23.2"
@@ -406,6 +408,7 @@ class JobConfig(_Model):
     deadline: int = Field(default=DEFAULT_DEADLINE_SECONDS, ge=60)
     options: dict[str, OptionSpec] = Field(default_factory=dict)
     description: str = ""
+    horreum: HorreumConfig | None = None  # replaces the repository's `horreum:` (docs/horreum.md)
 
     @field_validator("name")
     @classmethod
@@ -511,6 +514,7 @@ class RepoConfig(_Model):
     run_on_push: bool = False  # pushes to the default branch, compared with `before`
     fork_prs: Literal["maintainers-only", "refuse"] = "maintainers-only"
     comment: Literal["always", "on-change", "quiet"] = "always"  # the report's sticky comment
+    horreum: HorreumConfig | None = None  # where runs are stored (docs/horreum.md)
 
     @field_validator("jobs", mode="before")
     @classmethod
@@ -548,6 +552,10 @@ class RepoConfig(_Model):
 
     def job(self, name: str) -> JobConfig | None:
         return self.jobs.get(name)
+
+    def horreum_for(self, job: str) -> HorreumConfig | None:
+        found = self.jobs.get(job)
+        return (found.horreum if found is not None else None) or self.horreum
 
 
 class PerfbotConfig(_Model):

@@ -82,6 +82,10 @@ class FakeRepo:
         pr, login, _ = self.comments[comment_id]
         self.comments[comment_id] = (pr, login, body)
 
+    def comment_body(self, number: int, comment_id: int) -> str:
+        self._record("comment_body", number=number, comment_id=comment_id)
+        return self.comments[comment_id][2]
+
     def create_check_run(
         self, *, name: str, head_sha: str, details_url: str | None, external_id: str, summary: str
     ) -> int:

@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, str] = {
     "lint": "workflows.cli.lint",
     "history": "workflows.cli.history",
     "dashboard": "bot.dashboard.cli",
+    "upload": "workflows.cli.upload",
 }
 
 

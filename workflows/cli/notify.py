@@ -29,6 +29,10 @@ UNRESOLVED = "{{"  # Argo leaves `{{workflow.failures}}` as is when nothing fail
 VERDICT_KEYS = ("verdict", "overall_verdict")
 UNKNOWN_VERDICT = "unknown"
 MAX_MARKDOWN = 60_000  # a GitHub comment holds 65,536 characters; leave room for the bot's frame
+# Raw samples ride along for Horreum only; above this they are left out, so that a suite with
+# millions of samples never pushes the result over the bot's 25 MB cap and loses the report.
+MAX_SAMPLES_BYTES = 8 * 1024 * 1024
+SAMPLES_LEFT_OUT = "perfbot notify: raw samples left out of the result ({why})"
 
 
 class DeliveryFailed(click.ClickException):
@@ -111,6 +115,35 @@ def _send(url: str, payload: Any, secret: str, timeout: float) -> None:
     raise DeliveryFailed(f"could not deliver the {payload.kind} callback: {last}")
 
 
+def _samples(base: Path | None, head: Path | None) -> dict[str, Any] | None:
+    """Both sides' raw samples for Horreum; None (with a line on stderr) when they cannot be
+    read or are too large: the report must reach the bot regardless."""
+    if base is None or head is None or not base.exists() or not head.exists():
+        return None
+    from workflows.horreum.samples import collect
+    from workflows.results import ResultsError
+
+    try:
+        samples = collect(base, head)
+    except ResultsError as exc:
+        click.echo(SAMPLES_LEFT_OUT.format(why=str(exc)[:200]), err=True)
+        return None
+    size = len(json.dumps(samples))
+    if size > MAX_SAMPLES_BYTES:
+        click.echo(SAMPLES_LEFT_OUT.format(why=f"{size} bytes"), err=True)
+        return None
+    return samples
+
+
+def _parameters(raw: str) -> dict[str, str]:
+    """Argo's `workflow.parameters.json`; empty when unset or not a JSON object."""
+    try:
+        data = json.loads(raw) if raw and UNRESOLVED not in raw else {}
+    except json.JSONDecodeError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
 def _opt(name: str, **kwargs: Any) -> Any:
     env = ENV + name.upper().replace("-", "_")
     return click.option(f"--{name}", envvar=env, show_envvar=True, **kwargs)
@@ -137,6 +170,9 @@ def _opt(name: str, **kwargs: Any) -> Any:
 @_opt("verdict", default="", help="The compare step's verdict (result).")
 @_opt("report-json", type=click.Path(dir_okay=False, path_type=Path), default=None)
 @_opt("report-markdown", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@_opt("results-base", type=click.Path(path_type=Path), default=None, help="Base's result files.")
+@_opt("results-head", type=click.Path(path_type=Path), default=None, help="Head's result files.")
+@_opt("parameters", default="", help="Argo's workflow.parameters.json (for Horreum).")
 @_opt("timeout", type=float, default=10.0, help="Seconds per attempt.")
 def command(
     kind: str | None,
@@ -155,6 +191,9 @@ def command(
     verdict: str,
     report_json: Path | None,
     report_markdown: Path | None,
+    results_base: Path | None,
+    results_head: Path | None,
+    parameters: str,
     timeout: float,
 ) -> None:
     """Send a run's result or end to the bot, signed with PERFBOT_CALLBACK_SECRET."""
@@ -204,6 +243,8 @@ def command(
         report_markdown=_read_text(report_markdown) if kind == "result" else None,
         report=report,
         failures=parse_failures(failures) if kind == "exit" else [],
+        samples=_samples(results_base, results_head) if kind == "result" else None,
+        parameters=_parameters(parameters) if kind == "result" else {},
     )
     if not callback_url:
         click.echo(NO_CALLBACK, err=True)

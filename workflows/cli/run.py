@@ -51,6 +51,7 @@ from workflows.cli.errors import BadInput
     "(default: history.sqlite in --out).",
 )
 @click.option("--keep-work", is_flag=True, hidden=True, help="Keep the run's work directory.")
+@click.option("--horreum", is_flag=True, help="Store the run in the job's Horreum as well.")
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -67,11 +68,16 @@ def command(
     record: bool,
     history: str | None,
     keep_work: bool,
+    horreum: bool,
 ) -> None:
     """Build, deploy, benchmark (interleaved rounds), compare and report, locally."""
     if not local:
         raise BadInput("perfbot run needs --local (to run in a cluster, use perfbot submit)")
+    from workflows.cli import upload
     from workflows.local import runner
+
+    if horreum:  # refuse before the run, not after it: a target and a key must exist
+        upload.check_local_run(config, job, repo)
 
     request = runner.LocalRun(
         repo=repo,
@@ -100,4 +106,6 @@ def command(
         click.echo(
             record_run(outcome.out, store=history, repo=repo, name=name, base=base, head=head)
         )
+    if horreum:  # the report is printed already; a failed upload is one line, not a failure
+        click.echo(upload.upload_local_run(outcome.out, config, job, repo)[1], err=True)
     ctx.exit(outcome.exit_code)

@@ -28,6 +28,8 @@ EXIT_HANDLER = "notify-exit"
 SECRET_KEY = "secret"  # noqa: S105 - the key name inside the Secret, not a secret
 REPORT_JSON = f"{paths.INPUTS}/report.json"
 REPORT_MARKDOWN = f"{paths.INPUTS}/report.md"
+# Both sides' result files: their raw samples travel to the bot for Horreum (docs/horreum.md).
+RESULTS = {side: f"{paths.INPUTS}/results/{side}" for side in ("base", "head")}
 
 
 def notify_env(config: PerfbotConfig) -> list[Env | SecretEnv]:
@@ -59,11 +61,15 @@ def report_template(config: PerfbotConfig) -> Container:
             Env(name="PERFBOT_VERDICT", value=input_parameter("verdict")),
             Env(name="PERFBOT_REPORT_JSON", value=REPORT_JSON),
             Env(name="PERFBOT_REPORT_MARKDOWN", value=REPORT_MARKDOWN),
+            Env(name="PERFBOT_RESULTS_BASE", value=RESULTS["base"]),
+            Env(name="PERFBOT_RESULTS_HEAD", value=RESULTS["head"]),
+            Env(name="PERFBOT_PARAMETERS", value=var("workflow.parameters.json")),
         ],
         inputs=[
             Parameter(name="verdict"),
             Artifact(name="report-json", path=REPORT_JSON),
             Artifact(name="report-markdown", path=REPORT_MARKDOWN),
+            *(Artifact(name=f"{side}-results", path=path) for side, path in RESULTS.items()),
         ],
     )
 

@@ -120,6 +120,13 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
                         name="report-markdown",
                         from_=task_artifact("compare", "report-markdown"),
                     ),
+                    *(
+                        Artifact(
+                            name=f"{side}-results",
+                            from_=task_artifact("measure", f"{side}-results"),
+                        )
+                        for side in SIDES
+                    ),
                 ],
             )
             builds >> measured >> compared >> reported
