@@ -45,12 +45,14 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
+
+from tests.standins.serving import ServedStandIn
 
 SWAGGER = Path(__file__).resolve().parents[1] / "contracts" / "argo" / "swagger.json"
 PREFIX = "io.argoproj.workflow.v1alpha1."
@@ -162,7 +164,7 @@ def _split_selector(selector: str) -> list[str]:
     return [t for t in terms if t]
 
 
-class ArgoStandIn:
+class ArgoStandIn(ServedStandIn):
     """A context manager running the stand-in on a free port in a background thread."""
 
     def __init__(
@@ -182,40 +184,17 @@ class ArgoStandIn:
         self._state = _State()
         self._lock = threading.Lock()
         self._closing = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> ArgoStandIn:
         _definitions(str(self.swagger))  # load once, before the first request waits on it
-        handler = type("Handler", (_Handler,), {"standin": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._serve(type("Handler", (_Handler,), {"standin": self}))
         return self
 
     def stop(self) -> None:
         self._closing.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> ArgoStandIn:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "start the stand-in first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        super().stop()
 
     # -- what tests look at and steer -------------------------------------------------------
 

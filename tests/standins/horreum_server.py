@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -37,6 +37,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import jsonschema
 import requests
 import yaml
+
+from tests.standins.serving import ServedStandIn
 
 OPENAPI = Path(__file__).resolve().parents[1] / "contracts" / "horreum" / "openapi.yaml"
 API_KEY_HEADER = "x-horreum-api-key"
@@ -125,7 +127,7 @@ class _State:
     next_dataset: int = FIRST_DATASET_ID
 
 
-class HorreumStandIn:
+class HorreumStandIn(ServedStandIn):
     def __init__(
         self,
         *,
@@ -142,37 +144,13 @@ class HorreumStandIn:
             self._state.tests[name] = {"id": 11 + index, "name": name, "owner": team}
         teams = {t["owner"] for t in self._state.tests.values()}
         self.uploader_teams = set(uploader_teams if uploader_teams is not None else teams)
-        self._server: ThreadingHTTPServer | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
 
     def start(self) -> HorreumStandIn:
         operations(self.openapi)  # parse the spec once, before the first request waits on it
-        handler = type("Handler", (_Handler,), {"standin": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._server.daemon_threads = True
-        threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        ).start()
+        self._serve(type("Handler", (_Handler,), {"standin": self}))
         return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-
-    def __enter__(self) -> HorreumStandIn:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None, "start the stand-in first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     # -- what tests look at and steer -------------------------------------------------------
 
