@@ -9,20 +9,13 @@ from __future__ import annotations
 
 import click
 
-from workflows.cli.history import DEFAULT_STORE, STORE_ENV, _open
+from workflows.cli.history import _open, store_option
 
 SERVING = "perfbot: the dashboard of {store} on http://{host}:{port}/ (Ctrl-C stops it)"
 
 
 @click.command(name="dashboard")
-@click.option(
-    "--store",
-    envvar=STORE_ENV,
-    show_envvar=True,
-    default=DEFAULT_STORE,
-    show_default=True,
-    help="The history: a SQLite file or a postgresql:// URL.",
-)
+@store_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8090, show_default=True)
 def command(store: str, host: str, port: int) -> None:

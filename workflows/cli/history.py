@@ -60,8 +60,7 @@ def _job(store: Store, repo: str | None, job: str | None) -> tuple[str, str]:
     return jobs[0]
 
 
-@click.command(name="history")
-@click.option(
+store_option = click.option(
     "--store",
     envvar=STORE_ENV,
     show_envvar=True,
@@ -69,6 +68,10 @@ def _job(store: Store, repo: str | None, job: str | None) -> tuple[str, str]:
     show_default=True,
     help="The history: a SQLite file or a postgresql:// URL.",
 )
+
+
+@click.command(name="history")
+@store_option
 @click.option("--repo", default=None, help="Only this repository (owner/name or a local name).")
 @click.option("--job", default=None, help="Only this job.")
 @click.option("--benchmark", default=None, help="Print this benchmark's main-branch series.")
