@@ -130,6 +130,7 @@ class BenchmarkComparison:
     tail: Mapping[str, Any] | None = None  # slow outliers per side and their test
     settings: Mapping[str, Any] = field(default_factory=dict)  # per-benchmark rules applied
     measurement: str | None = None  # the benchmark whose measurement this metric shares
+    confirmation: Mapping[str, Any] | None = None  # a flagged row's second measurement (confirm)
 
     @property
     def badness(self) -> float:
@@ -159,6 +160,7 @@ class Comparison:
     ignored: tuple[str, ...] = ()  # benchmarks a rule said to ignore
     base_results: ResultSet | None = None  # the inputs, for reports that draw every round
     head_results: ResultSet | None = None
+    confirmation: Mapping[str, Any] | None = None  # the confirmation run, when one was judged
 
     @property
     def verdict(self) -> Verdict:
