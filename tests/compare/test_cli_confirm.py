@@ -58,6 +58,8 @@ def test_an_unreadable_confirmation_is_bad_input_naming_it(tmp_path):
 
 
 def test_compare_paths_takes_the_confirmation_flags():
-    comparison = compare_paths(BASE, HEAD, ["--confirm-base", str(BASE), "--confirm-head", str(BASE)])
+    comparison = compare_paths(
+        BASE, HEAD, ["--confirm-base", str(BASE), "--confirm-head", str(BASE)]
+    )
     assert comparison.verdict is Verdict.UNCHANGED
     assert comparison.confirmation is not None

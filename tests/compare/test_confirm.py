@@ -61,7 +61,11 @@ def test_a_flagged_benchmark_the_confirmation_did_not_measure_is_unconfirmed(rng
     second = measure(rng, {"quick": FASTER})
     result = row(confirm(first, second), "slow")
     assert result.verdict is Verdict.UNCHANGED
-    assert result.confirmation == {"confirmed": False, "first_verdict": "regressed", "verdict": None}
+    assert result.confirmation == {
+        "confirmed": False,
+        "first_verdict": "regressed",
+        "verdict": None,
+    }
     assert result.warnings[-1].endswith("not measured again")
 
 

@@ -34,7 +34,9 @@ NOT_REPEATED = (
     "({rounds} rounds) found {second_change} ({second_verdict}, p adj. {p})"
 )
 NOT_COMPARABLE = "; the confirmation is not comparable: {reason}"
-SUMMARY = "confirmation: {confirmed} of {flagged} flagged benchmark(s) repeated in a second measurement"
+SUMMARY = (
+    "confirmation: {confirmed} of {flagged} flagged benchmark(s) repeated in a second measurement"
+)
 
 
 def flagged(comparison: Comparison) -> list[str]:
@@ -78,7 +80,9 @@ def _rounds(row: BenchmarkComparison) -> int | None:
     return None if row.head is None else row.head.rounds
 
 
-def _warning(row: BenchmarkComparison, again: BenchmarkComparison | None, second: Comparison) -> str:
+def _warning(
+    row: BenchmarkComparison, again: BenchmarkComparison | None, second: Comparison
+) -> str:
     first = {"verdict": str(row.verdict), "change": display.percent(row.change)}
     if again is None:
         return NOT_MEASURED.format(**first)

@@ -179,7 +179,7 @@ UNCONFIRMED_WORD = "unconfirmed"
 
 def label(row: BenchmarkComparison) -> str:
     """The row's verdict word; `too noisy` for an unchanged row the run could not judge,
-    `unconfirmed` for a change that a confirmation run did not repeat (workflows.compare.confirm)."""
+    `unconfirmed` for a change a confirmation run did not repeat (workflows.compare.confirm)."""
     if row.confirmation is not None and not row.confirmation.get("confirmed"):
         return UNCONFIRMED_WORD
     return TOO_NOISY_WORD if row.too_noisy else str(row.verdict)
