@@ -133,3 +133,11 @@ def test_the_markdown_report_lists_the_unconfirmed_row_in_the_notes(rng, first):
     markdown = render_markdown(confirm(first, second))
     assert "- ⚠️ <code>slow</code>: unconfirmed: regressed by" in markdown
     assert "confirmation: 1 of 2 flagged benchmark(s) repeated" in markdown
+
+
+def test_a_confirmation_too_short_for_a_verdict_says_so(rng, first):
+    second = measure(rng, {"slow": SLOWER, "quick": FASTER}, n=3)
+    warning = row(confirm(first, second), "slow").warnings[-1]
+    assert warning.endswith(
+        "; no verdict there: too few samples for a verdict (base 3, head 3; at least 5 a side needed)"
+    )

@@ -34,6 +34,7 @@ NOT_REPEATED = (
     "({rounds} rounds) found {second_change} ({second_verdict}, p adj. {p})"
 )
 NOT_COMPARABLE = "; the confirmation is not comparable: {reason}"
+NO_TEST = "; no verdict there: {reason}"
 SUMMARY = (
     "confirmation: {confirmed} of {flagged} flagged benchmark(s) repeated in a second measurement"
 )
@@ -95,6 +96,8 @@ def _warning(
     )
     if second.not_comparable:
         text += NOT_COMPARABLE.format(reason=second.not_comparable)
+    elif again.p_adjusted is None and again.warnings:
+        text += NO_TEST.format(reason=again.warnings[0])
     return text
 
 
