@@ -139,5 +139,6 @@ def test_a_confirmation_too_short_for_a_verdict_says_so(rng, first):
     second = measure(rng, {"slow": SLOWER, "quick": FASTER}, n=3)
     warning = row(confirm(first, second), "slow").warnings[-1]
     assert warning.endswith(
-        "; no verdict there: too few samples for a verdict (base 3, head 3; at least 5 a side needed)"
+        "; no verdict there: too few samples for a verdict "
+        "(base 3, head 3; at least 5 a side needed)"
     )
