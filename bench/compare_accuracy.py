@@ -74,11 +74,22 @@ class Shape:
     changes: str = "none"  # none | mix | one
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What a suite's benchmarks are, before any noise: measured again, they keep it."""
+
+    center: np.ndarray
+    factor: np.ndarray  # head / base
+    cv: np.ndarray
+    truth: np.ndarray
+
+
 @dataclass
 class Suite:
     base: ResultSet
     head: ResultSet
     truth: dict[str, int]  # +1 slowed, -1 sped up, 0 unchanged
+    layout: Layout | None = None
 
 
 def _factors(rng: np.random.Generator, changes: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -96,10 +107,16 @@ def _factors(rng: np.random.Generator, changes: str) -> tuple[np.ndarray, np.nda
     return factor, cv, truth
 
 
-def make_suite(rng: np.random.Generator, shape: Shape) -> Suite:
-    names = [f"query-{i:02d}" for i in range(BENCHMARKS)]
+def draw_layout(rng: np.random.Generator, shape: Shape) -> Layout:
     center = np.exp(rng.uniform(np.log(1e-5), np.log(1.0), BENCHMARKS))
-    factor, cv, truth = _factors(rng, shape.changes)
+    return Layout(center, *_factors(rng, shape.changes))
+
+
+def make_suite(rng: np.random.Generator, shape: Shape, layout: Layout | None = None) -> Suite:
+    """A suite measured as `shape` says; with `layout`, the same benchmarks measured again."""
+    names = [f"query-{i:02d}" for i in range(BENCHMARKS)]
+    layout = layout or draw_layout(rng, shape)
+    center, factor, cv, truth = layout.center, layout.factor, layout.cv, layout.truth
     sigma = np.sqrt(np.log1p(cv**2))
     r, s = shape.rounds, shape.samples
     shared = np.zeros((BENCHMARKS, r))
@@ -137,6 +154,7 @@ def make_suite(rng: np.random.Generator, shape: Shape) -> Suite:
         side(center, head_first, "base"),
         side(center * factor, ~head_first, "head"),
         dict(zip(names, truth.tolist(), strict=True)),
+        layout,
     )
 
 

@@ -32,6 +32,13 @@ DEFAULT_DEADLINE_SECONDS = 7200  # the budget of a whole run: 2 h
 DEFAULT_PERFBOT_IMAGE = "ghcr.io/perfbot/perfbot:0.1.0"
 DEFAULT_KANIKO_IMAGE = "gcr.io/kaniko-project/executor:v1.23.2"
 DEFAULT_CRANE_IMAGE = "gcr.io/go-containerregistry/crane:debug"
+DEFAULT_CONFIRM_ROUNDS = 10  # bench/confirmation.py: 5 rounds lose half the real changes found
+# Fewer rounds than the compare's min samples (5) give no verdict, so could confirm nothing.
+MIN_CONFIRM_ROUNDS = 5
+CONFIRM_ROUNDS_RANGE = (
+    "expected 0 (no confirmation run) or 5 to 1000 rounds (fewer than 5 rounds give no "
+    "verdict, so they could confirm nothing), got {value}"
+)
 
 NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")  # leaves room for "perf-" + suffixes
 REPO_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
@@ -250,6 +257,8 @@ class BenchmarkConfig(_Model):
     command: Command
     format: str = "perfbot"
     rounds: int = Field(default=10, ge=1, le=1000)
+    # rounds of the confirmation run, which measures the flagged benchmarks again; 0: none
+    confirm_rounds: int = DEFAULT_CONFIRM_ROUNDS
     timeout: int = Field(default=3600, ge=10)  # seconds for all rounds together
     env: dict[str, str] = Field(default_factory=dict)
     # whose checkout the benchmark runs in; default: head with a deploy, none without (a
@@ -270,6 +279,13 @@ class BenchmarkConfig(_Model):
     @classmethod
     def _env(cls, value: dict[str, str]) -> dict[str, str]:
         return _check_env(value)
+
+    @field_validator("confirm_rounds")
+    @classmethod
+    def _confirm_rounds(cls, value: int) -> int:
+        if value != 0 and not MIN_CONFIRM_ROUNDS <= value <= 1000:
+            raise ValueError(CONFIRM_ROUNDS_RANGE.format(value=value))
+        return value
 
     @property
     def result_suffix(self) -> str:

@@ -116,6 +116,7 @@ SCHEMA = {
                     "tail": {"type": ["object", "null"]},
                     "settings": {"type": "object"},
                     "measurement": {"type": ["string", "null"]},
+                    "confirmation": {"type": ["object", "null"]},
                 },
             },
         },
@@ -126,6 +127,7 @@ SCHEMA = {
         "warnings": {"type": "array", "items": {"type": "string"}},
         "not_comparable": {"type": ["string", "null"]},
         "ignored": {"type": "array", "items": {"type": "string"}},
+        "confirmation": {"type": ["object", "null"]},
         "provenance": {
             "type": "object",
             "required": ["repository", "job", "pr", "base", "head", "version"],

@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from workflows.cli import main
-from workflows.local.demo import make_repository
+from workflows.config import load_config
+from workflows.local.demo import DEMO_DIR, make_repository
 
 # Real timings: run alone (`make test` runs `-m exclusive` after the parallel suite), because a
 # benchmark that shares two cores with other tests measures them, not the demo.
@@ -113,3 +114,21 @@ def test_benchmark_rounds_alternate_the_order_ab_ba(slowdown: tuple[Result, Path
 def test_fail_on_regression_makes_the_slowdown_exit_1(slowdown: tuple[Result, Path]) -> None:
     result, _ = slowdown
     assert result.exit_code == 1, result.output
+
+
+def test_the_confirmation_measured_only_the_slowed_endpoint_again_and_confirmed_it(
+    slowdown: tuple[Result, Path],
+) -> None:
+    _, out = slowdown
+    report = json.loads((out / "report.json").read_text())
+    assert report["confirmation"]["confirmed"] == ["GET /search"]
+    assert report["confirmation"]["unconfirmed"] == []
+    search = next(b for b in report["benchmarks"] if b["name"] == "GET /search")
+    assert search["confirmation"]["verdict"] == "regressed"
+    rounds = sorted((out / "results" / "confirm" / "head").glob("round-*.json"))
+    job = load_config(DEMO_DIR / "perfbot.yaml").job("shop-api")
+    assert job is not None
+    assert len(rounds) == job.benchmark.confirm_rounds
+    for path in rounds:
+        names = [b["name"] for b in json.loads(path.read_text())["benchmarks"]]
+        assert names == ["GET /search"]

@@ -19,7 +19,11 @@ def test_the_main_dag_builds_both_sides_then_measures_compares_and_reports(examp
         "build-head": "check-head",
         "measure": "build-base && build-head",
         "compare": "measure",
-        "report": "compare",
+        "flagged": "compare",
+        "report": "flagged",
+        "confirm": "flagged",
+        "confirm-compare": "confirm",
+        "confirm-report": "confirm-compare",
     }
 
 
@@ -50,6 +54,8 @@ def test_measure_deploys_both_sides_as_daemons_before_the_benchmark(example_temp
     assert tasks["benchmark"]["depends"] == "deploy-base && deploy-head"
     args = {p["name"]: p["value"] for p in tasks["benchmark"]["arguments"]["parameters"]}
     assert args == {
+        "rounds": "{{inputs.parameters.rounds}}",
+        "benchmarks": "{{inputs.parameters.benchmarks}}",
         "base-host": "{{tasks.deploy-base.ip}}",
         "base-port": "{{inputs.parameters.base-port}}",
         "head-host": "{{tasks.deploy-head.ip}}",
@@ -197,7 +203,7 @@ def test_the_parameters_the_bot_passes_are_declared_with_defaults(example_templa
 def test_options_reach_the_benchmark_as_environment_variables(example_templates):
     benchmark = templates_by_name(example_templates[SQL])["benchmark"]
     assert env_of(benchmark)["PERFBOT_DATASET"] == "{{workflow.parameters.dataset}}"
-    assert env_of(benchmark)["PERFBOT_ROUNDS"] == "{{workflow.parameters.rounds}}"
+    assert env_of(benchmark)["PERFBOT_ROUNDS"] == "{{inputs.parameters.rounds}}"
 
 
 @pytest.mark.parametrize("step", ["deploy", "benchmark"])

@@ -93,7 +93,7 @@ def test_no_shell_script_and_no_command_contains_a_template_variable(all_templat
 
 
 def test_scripts_are_fixed_text_without_template_variables():
-    for script in ("check", "build", "benchmark", "compare"):
+    for script in ("check", "build", "benchmark", "compare", "flagged"):
         assert "{{" not in drivers.load(script)
 
 
@@ -150,8 +150,24 @@ def test_the_benchmark_step_refuses_hostile_rounds_and_runs_nothing(
     example_templates, hostile, tmp_path
 ):
     values, canary = hostile
-    substituted = _substitute(example_templates["perf-ripgrep-search.yaml"], values)
+    template = example_templates["perf-ripgrep-search.yaml"]
+    measured = templates_by_name(template)["pipeline"]["dag"]["tasks"]
+    passed = {
+        p["name"]: p["value"]
+        for task in measured
+        if task["name"] == "measure"
+        for p in task["arguments"]["parameters"]
+    }
+    assert passed["rounds"] == "{{workflow.parameters.rounds}}"  # measure hands it on as is
+    substituted = _substitute(template, values)
     benchmark = templates_by_name(substituted)["benchmark"]
+    env = {**env_of(benchmark), "PERFBOT_ROUNDS": values["rounds"]}
+    benchmark = {
+        "container": {
+            **benchmark["container"],
+            "env": [{"name": k, "value": v} for k, v in env.items() if isinstance(v, str)],
+        }
+    }
     result = _run_driver(benchmark, tmp_path)
     assert result.returncode == 2
     assert "rounds must be a whole number" in result.stderr

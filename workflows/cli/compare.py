@@ -9,6 +9,10 @@ no benchmark in common, bad option values): one line on stderr naming the file a
 
 `compare_paths(base, head, args)` runs the same thing in-process from a list of flags (a job's
 `compare_args`), for callers that render more reports from one comparison.
+
+`--confirm-base DIR --confirm-head DIR` (both or neither): the confirmation run's results, the
+flagged benchmarks measured again; compared on their own with the same options, and a change
+of BASE/HEAD is reported only when they repeat it (workflows/compare/confirm.py).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ if TYPE_CHECKING:
     from workflows.compare import Comparison
 
 FORMATS = ("text", "markdown", "json", "html")
+CONFIRM_BOTH = "--confirm-base and --confirm-head go together: give both or neither"
+CONFIRM_SOURCE = "the confirmation run (--confirm-base/--confirm-head): {problem}"
 
 
 def _rules(config: Path | None, inline: str | None) -> tuple:
@@ -74,10 +80,15 @@ def _compare(
     benchmark_config: Path | None = None,
     benchmark_rules: str | None = None,
     allow_different_machines: bool = False,
+    confirm_base: Path | None = None,
+    confirm_head: Path | None = None,
 ) -> Comparison:
     from workflows.compare import CompareOptions, ComparisonError, compare
+    from workflows.compare.confirm import confirm
     from workflows.results import ResultsError, load_results
 
+    if (confirm_base is None) != (confirm_head is None):
+        raise BadInput(CONFIRM_BOTH)
     rules = _rules(benchmark_config, benchmark_rules)
     try:
         options = CompareOptions(
@@ -87,9 +98,20 @@ def _compare(
     except ValueError as exc:
         raise BadInput(str(exc)) from None
     try:
-        return compare(load_results(base, input_format), load_results(head, input_format), options)
+        first = compare(load_results(base, input_format), load_results(head, input_format), options)
     except (ResultsError, ComparisonError) as exc:
         raise BadInput(" ".join(str(exc).split())) from None
+    if confirm_base is None or confirm_head is None:
+        return first
+    try:
+        second = compare(
+            load_results(confirm_base, input_format),
+            load_results(confirm_head, input_format),
+            options,
+        )
+    except (ResultsError, ComparisonError) as exc:
+        raise BadInput(CONFIRM_SOURCE.format(problem=" ".join(str(exc).split()))) from None
+    return confirm(first, second)
 
 
 @click.command(name="compare")
@@ -138,6 +160,14 @@ def _compare(
     help="Also write a report to FILE (FORMAT: text, markdown, json, html, or verdict for the "
     "one-word verdict); repeatable, so one run writes every report a step needs.",
 )  # fmt: skip
+@click.option(
+    "--confirm-base", type=click.Path(path_type=Path),
+    help="The confirmation run's base results: a change counts only if it repeats there.",
+)  # fmt: skip
+@click.option(
+    "--confirm-head", type=click.Path(path_type=Path),
+    help="The confirmation run's head results (with --confirm-base).",
+)  # fmt: skip
 @click.option("--fail-on-regression", is_flag=True, help="Exit 1 when any benchmark regressed.")
 @run_facts.options
 def command(
@@ -153,6 +183,8 @@ def command(
     benchmark_rules: str | None,
     allow_different_machines: bool,
     writes: tuple[str, ...],
+    confirm_base: Path | None,
+    confirm_head: Path | None,
     fail_on_regression: bool,
     **provenance: str,
 ) -> None:
@@ -171,6 +203,8 @@ def command(
         benchmark_config=benchmark_config,
         benchmark_rules=benchmark_rules,
         allow_different_machines=allow_different_machines,
+        confirm_base=confirm_base,
+        confirm_head=confirm_head,
     )
     rendered = {}
     for kind, _ in [(report_format, output), *targets]:
@@ -232,4 +266,6 @@ def compare_paths(base: Path, head: Path, args: Sequence[str] = ()) -> Compariso
         benchmark_config=params["benchmark_config"],
         benchmark_rules=params["benchmark_rules"],
         allow_different_machines=params["allow_different_machines"],
+        confirm_base=params["confirm_base"],
+        confirm_head=params["confirm_head"],
     )

@@ -7,7 +7,10 @@ POSTs it, retrying a few times, because a lost result leaves the PR's check run 
 
 With no callback URL (a run submitted by hand) it prints what it would have sent and exits 0.
 `--verdict-of REPORT.json` prints the overall verdict of a `perfbot compare` JSON report; the
-compare step uses it to set its `verdict` output parameter.
+compare step uses it to set its `verdict` output parameter. `--flagged-of REPORT.json` prints
+the benchmarks it flagged (regressed or improved), one a line, for the `flagged` step that
+starts a confirmation run; a name with a line break in it cannot be listed and is left out
+(the confirmation then reports it as not measured again).
 """
 
 from __future__ import annotations
@@ -156,6 +159,11 @@ def _opt(name: str, **kwargs: Any) -> Any:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Print the overall verdict of a JSON report and exit.",
 )
+@click.option(
+    "--flagged-of",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Print the benchmarks a JSON report flagged, one a line, and exit.",
+)
 @_opt("callback-url", default="", help="The bot's /callback URL; empty: send nothing.")
 @_opt("repo", default="", help="owner/name")
 @_opt("pr", default="0", help="Pull request number (0 for a manual run).")
@@ -177,6 +185,7 @@ def _opt(name: str, **kwargs: Any) -> Any:
 def command(
     kind: str | None,
     verdict_of: Path | None,
+    flagged_of: Path | None,
     callback_url: str,
     repo: str,
     pr: str,
@@ -199,6 +208,15 @@ def command(
     """Send a run's result or end to the bot, signed with PERFBOT_CALLBACK_SECRET."""
     if verdict_of is not None:
         click.echo(overall_verdict(_read_json(verdict_of)))
+        return
+    if flagged_of is not None:
+        from workflows.compare.confirm import flagged_in_report
+
+        names = flagged_in_report(_read_json(flagged_of))
+        click.echo(
+            "".join(f"{name}\n" for name in names if "\n" not in name and "\r" not in name),
+            nl=False,
+        )
         return
     if kind is None:
         raise BadInput("--kind result|exit is required")

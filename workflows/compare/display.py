@@ -174,10 +174,14 @@ def noisy(row: BenchmarkComparison) -> str:
 
 
 TOO_NOISY_WORD = "too noisy"
+UNCONFIRMED_WORD = "unconfirmed"
 
 
 def label(row: BenchmarkComparison) -> str:
-    """The row's verdict word; `too noisy` for an unchanged row the run could not judge."""
+    """The row's verdict word; `too noisy` for an unchanged row the run could not judge,
+    `unconfirmed` for a change a confirmation run did not repeat (workflows.compare.confirm)."""
+    if row.confirmation is not None and not row.confirmation.get("confirmed"):
+        return UNCONFIRMED_WORD
     return TOO_NOISY_WORD if row.too_noisy else str(row.verdict)
 
 

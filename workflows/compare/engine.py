@@ -131,6 +131,7 @@ class BenchmarkComparison:
     tail: Mapping[str, Any] | None = None  # slow outliers per side and their test
     settings: Mapping[str, Any] = field(default_factory=dict)  # per-benchmark rules applied
     measurement: str | None = None  # the benchmark whose measurement this metric shares
+    confirmation: Mapping[str, Any] | None = None  # a flagged row's second measurement (confirm)
 
     @property
     def badness(self) -> float:
@@ -160,6 +161,7 @@ class Comparison:
     ignored: tuple[str, ...] = ()  # benchmarks a rule said to ignore
     base_results: ResultSet | None = None  # the inputs, for reports that draw every round
     head_results: ResultSet | None = None
+    confirmation: Mapping[str, Any] | None = None  # the confirmation run, when one was judged
 
     @property
     def verdict(self) -> Verdict:

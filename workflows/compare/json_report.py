@@ -25,7 +25,8 @@
   detected: JSON has no inf, and `too_noisy` says what that means), `too_noisy`, `needed`,
   `paired_rounds`, `order_effect`, `tail`, `settings`, `measurement`; per side `rounds`,
   `set_aside`, `round_median`; top level `not_comparable`, `ignored`, `provenance`
-  (docs/results-format.md has each one).
+  (docs/results-format.md has each one); per benchmark and top level `confirmation` (null
+  without a confirmation run; workflows/compare/confirm.py).
 """
 
 from __future__ import annotations
@@ -86,7 +87,12 @@ def _benchmark(row: BenchmarkComparison) -> dict[str, Any]:
         "tail": None if row.tail is None else {k: _plain(v) for k, v in row.tail.items()},
         "settings": {k: _plain(v) for k, v in row.settings.items()},
         "measurement": row.measurement,
+        "confirmation": _mapping(row.confirmation),
     }
+
+
+def _mapping(value: Any) -> dict[str, Any] | None:
+    return None if value is None else {k: _plain(v) for k, v in value.items()}
 
 
 def _plain(value: Any) -> Any:
@@ -111,6 +117,7 @@ def report_dict(comparison: Comparison, facts: RunFacts | None = None) -> dict[s
         "not_comparable": comparison.not_comparable,
         "ignored": list(comparison.ignored),
         "provenance": provenance(comparison, facts).to_dict(),
+        "confirmation": _mapping(comparison.confirmation),
     }
 
 

@@ -4,6 +4,10 @@ The compare step of the pipeline already wrote `report.md` and `report.json`; th
 as they are (the same files a PR comment would be made from). The text report printed at the
 end and the self-contained `report.html` are rendered from the same two result sets by the
 compare engine in-process, with the job's own compare flags.
+
+After a confirmation run the final compare step is `confirm-compare`: its reports are the ones
+taken, the confirmation's rounds land in `results/confirm/<side>`, and the text and HTML
+reports are rendered with them as `--confirm-base`/`--confirm-head`, as that step did.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ from workflows.pipeline.paths import RESULTS as RESULTS_PATH
 RESULTS = ("base-results", "head-results")
 REPORT_JSON = "report-json"
 REPORT_MARKDOWN = "report-markdown"
+# Task ids of the pipeline (workflows.pipeline.workflow), without importing hera.
+MEASURE, CONFIRM = "measure", "confirm"
+COMPARES = ("confirm-compare", "compare")  # the final comparison first
 
 
 class MissingOutput(RuntimeError):
@@ -35,11 +42,38 @@ class Collected:
     results: dict[str, Path]
 
 
-def _producer(result: RunResult, names: tuple[str, ...]) -> Node:
-    for node in result.state.nodes():
-        if node.phase == Phase.SUCCEEDED and all(n in node.outputs.artifacts for n in names):
-            return node
+def _producer(result: RunResult, names: tuple[str, ...], ids: tuple[str, ...] = ()) -> Node:
+    """The succeeded step that produced `names`: the first of `ids` that did, else any."""
+    found = [
+        node
+        for node in result.state.nodes()
+        if node.phase == Phase.SUCCEEDED and all(n in node.outputs.artifacts for n in names)
+    ]
+    for wanted in ids:
+        for node in found:
+            if node.id == wanted:
+                return node
+    if found:
+        return found[0]
     raise MissingOutput(f"no step of the pipeline produced {', '.join(names)}")
+
+
+def _confirmation(result: RunResult, out: Path) -> list[str]:
+    """The confirmation run's results, copied to `--out`, as `perfbot compare` flags."""
+    node = next(
+        (n for n in result.state.nodes() if n.id == CONFIRM and n.phase == Phase.SUCCEEDED),
+        None,
+    )
+    if node is None or not all(name in node.outputs.artifacts for name in RESULTS):
+        return []
+    flags = []
+    for side in ("base", "head"):
+        target = out / "results" / CONFIRM / side
+        flags += [
+            f"--confirm-{side}",
+            str(_copy(node.outputs.artifacts[f"{side}-results"], target)),
+        ]
+    return flags
 
 
 def _copy(source: Path, target: Path) -> Path:
@@ -64,12 +98,13 @@ def prewarm() -> None:
 
 
 def collect(result: RunResult, out: Path, compare_args: list[str]) -> Collected:
-    measured = _producer(result, RESULTS)
+    measured = _producer(result, RESULTS, (MEASURE,))
     results = {
         side: _copy(measured.outputs.artifacts[f"{side}-results"], out / "results" / side)
         for side in ("base", "head")
     }
-    compared = _producer(result, (REPORT_JSON, REPORT_MARKDOWN))
+    confirmation = _confirmation(result, out)
+    compared = _producer(result, (REPORT_JSON, REPORT_MARKDOWN), COMPARES)
     _copy(compared.outputs.artifacts[REPORT_JSON], out / "report.json")
     _copy(compared.outputs.artifacts[REPORT_MARKDOWN], out / "report.md")
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -79,7 +114,7 @@ def collect(result: RunResult, out: Path, compare_args: list[str]) -> Collected:
     from workflows.compare import render_html, render_text
     from workflows.compare.provenance import RunFacts
 
-    comparison = compare_paths(results["base"], results["head"], compare_args)
+    comparison = compare_paths(results["base"], results["head"], [*compare_args, *confirmation])
     facts = RunFacts.from_provenance(report.get("provenance"))  # what the compare step knew
     (out / "report.html").write_text(render_html(comparison, facts), encoding="utf-8")
     return Collected(text=render_text(comparison, facts), verdict=verdict, results=results)
@@ -102,6 +137,9 @@ def salvage(result: RunResult, run: RunContext, out: Path) -> str:
         if node.template != BENCHMARK_TEMPLATE or node.started is None:
             continue
         directory = step_dir(run, node)
+        kept_in = (
+            out / "results" / CONFIRM if node.id.startswith(f"{CONFIRM}.") else out / "results"
+        )
         for side in ("base", "head"):
             # where the driver wrote (PERFBOT_RESULTS under the step's private /perfbot), or
             # the artifact's own directory when a template writes there directly
@@ -113,6 +151,6 @@ def salvage(result: RunResult, run: RunContext, out: Path) -> str:
                 rounds = sorted(source.glob("round-*")) if source.is_dir() else []
                 if rounds:
                     kept += len(rounds)
-                    _copy(source, out / "results" / side)
+                    _copy(source, kept_in / side)
                     break
     return KEPT_ROUNDS.format(count=kept, where=out / "results") if kept else ""

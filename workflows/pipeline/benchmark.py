@@ -4,7 +4,9 @@ One pod on the benchmark nodes runs every round, so both sides meet the same mac
 state, and alternating them turns slow drift (thermal, noisy neighbours) into noise on both
 sides rather than a false regression. Against a deployed service each round gets the side's URL
 in PERFBOT_TARGET; for a command-line benchmark the round runs inside the side's build on the
-workspace. Each round writes one file, PERFBOT_RESULT, in the job's result format.
+workspace. Each round writes one file, PERFBOT_RESULT, in the job's result format. In a
+confirmation run PERFBOT_BENCHMARKS names the benchmarks to measure again, one a line; a
+command may ignore it (the comparison then judges what it measured).
 
 What the rounds ran on is recorded beside the results, so a comparison can refuse to judge
 across machines: PERFBOT_NODE_NAME is the pod's node (downward API, `spec.nodeName`), and
@@ -28,12 +30,18 @@ from workflows.pipeline.variables import input_parameter, workflow_parameter
 NAME = "benchmark"
 SIDES = ("base", "head")
 NODE_NAME_ENV = "PERFBOT_NODE_NAME"
+# Inputs of the benchmark and of `measure`: the first measurement passes the `rounds` workflow
+# parameter and no names; the confirmation run its `confirm_rounds` and the flagged benchmarks.
+ROUNDS_INPUT = "rounds"
+BENCHMARKS_INPUT = "benchmarks"
+BENCHMARKS_ENV = "PERFBOT_BENCHMARKS"
 
 
 def benchmark_template(job: JobConfig, clone_url: str) -> Container:
     bench = job.benchmark
     values = {
-        "PERFBOT_ROUNDS": workflow_parameter(ROUNDS),
+        "PERFBOT_ROUNDS": input_parameter(ROUNDS_INPUT),
+        BENCHMARKS_ENV: input_parameter(BENCHMARKS_INPUT),
         "PERFBOT_RESULTS": paths.RESULTS,
         "PERFBOT_RESULT_SUFFIX": bench.result_suffix,
         "PERFBOT_RESULT_FORMAT": bench.format,
@@ -43,7 +51,10 @@ def benchmark_template(job: JobConfig, clone_url: str) -> Container:
         "PERFBOT_BASE_IMAGE": side_image(job, workflow_parameter(BASE_SHA)),
         "PERFBOT_HEAD_IMAGE": side_image(job, workflow_parameter(HEAD_SHA)),
     }
-    inputs: list[Parameter | Artifact] = []
+    inputs: list[Parameter | Artifact] = [
+        Parameter(name=ROUNDS_INPUT),
+        Parameter(name=BENCHMARKS_INPUT),
+    ]
     if job.deploy is not None:
         values["PERFBOT_TARGET_KIND"] = "url"
         for side in SIDES:
@@ -73,7 +84,7 @@ def benchmark_template(job: JobConfig, clone_url: str) -> Container:
         env=env,
         working_dir=paths.SOURCE if source != "none" else None,
         volume_mounts=[common.workspace_mount()] if job.deploy is None else None,
-        inputs=inputs or None,
+        inputs=inputs,
         outputs=[
             Artifact(name=f"{side}-results", path=f"{paths.RESULTS}/{side}") for side in SIDES
         ],

@@ -3,6 +3,11 @@
 Runs in the perfbot image, not in anything built from the PR. The JSON report feeds the bot,
 the Markdown report is what the PR comment shows, and the verdict output parameter drives the
 `perfbot_verdicts_total` metric and is visible in the Argo UI.
+
+`confirm-compare` is the same step after a confirmation run: it also receives that run's two
+result sets and passes them as `--confirm-base`/`--confirm-head`, so only changes the second
+measurement repeats are reported; its counter, `perfbot_confirmed_verdicts_total`, set beside
+`perfbot_verdicts_total` (the first comparison's), shows how many alarms did not repeat.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from workflows.pipeline.variables import output_parameter, var, workflow_paramet
 PROVENANCE = (REPO, PR, JOB, BASE_REF, BASE_SHA, HEAD_SHA)
 
 NAME = "compare"
+CONFIRM_NAME = "confirm-compare"
+CONFIRM_PREFIX = "confirm-"  # the confirmation run's result artifacts: confirm-base-results
 REPORT_JSON = f"{paths.OUTPUTS}/report.json"
 REPORT_MARKDOWN = f"{paths.OUTPUTS}/report.md"
 VERDICT = f"{paths.OUTPUTS}/verdict"
@@ -41,17 +48,41 @@ def compare_args(job: JobConfig) -> list[str]:
     ]
 
 
-def compare_argv(job: JobConfig) -> list[str]:
-    return [f"{paths.INPUTS}/base", f"{paths.INPUTS}/head", paths.OUTPUTS, *compare_args(job)]
+def compare_argv(job: JobConfig, confirm: bool = False) -> list[str]:
+    confirmation = [
+        item
+        for side in SIDES
+        for item in (f"--confirm-{side}", f"{paths.INPUTS}/{CONFIRM_PREFIX}{side}")
+    ]
+    return [
+        f"{paths.INPUTS}/base",
+        f"{paths.INPUTS}/head",
+        paths.OUTPUTS,
+        *compare_args(job),
+        *(confirmation if confirm else []),
+    ]
 
 
-def compare_template(config: PerfbotConfig, job: JobConfig) -> Container:
+def compare_template(config: PerfbotConfig, job: JobConfig, confirm: bool = False) -> Container:
+    """The first comparison; with `confirm`, the final one after a confirmation run."""
+    prefixes = ("", CONFIRM_PREFIX) if confirm else ("",)
+    metric = "perfbot_confirmed_verdicts_total" if confirm else "perfbot_verdicts_total"
     return Container(
-        name=NAME,
+        name=CONFIRM_NAME if confirm else NAME,
         image=config.perfbot_image,
-        command=["sh", "-c", drivers.load("compare"), "perfbot-compare", *compare_argv(job)],
+        command=[
+            "sh",
+            "-c",
+            drivers.load("compare"),
+            "perfbot-compare",
+            *compare_argv(job, confirm),
+        ],
         env=[Env(name=env_name(p), value=workflow_parameter(p)) for p in PROVENANCE],
-        inputs=[Artifact(name=f"{side}-results", path=f"{paths.INPUTS}/{side}") for side in SIDES],
+        inputs=[
+            Artifact(name=f"{prefix}{side}-results", path=f"{paths.INPUTS}/{prefix}{side}")
+            for prefix in prefixes
+            for side in SIDES
+        ],
         outputs=[
             Artifact(name="report-json", path=REPORT_JSON),
             Artifact(name="report-markdown", path=REPORT_MARKDOWN),
@@ -59,8 +90,10 @@ def compare_template(config: PerfbotConfig, job: JobConfig) -> Container:
         ],
         metrics=[
             Counter(
-                name="perfbot_verdicts_total",
-                help="Comparisons by job and overall verdict",
+                name=metric,
+                help="Comparisons after a confirmation run by job and overall verdict"
+                if confirm
+                else "Comparisons by job and overall verdict",
                 labels=[
                     Label(key="job", value=job.name),
                     Label(key="verdict", value=output_parameter("verdict")),

@@ -5,6 +5,14 @@ nothing before it (builds) waits for it. Its size is the number of benchmark nod
 setting): that many runs measure at once, each on a node of its own, which the measure pods'
 affinity rules (`placement`) guarantee whatever the jobs. Its outputs are the two sides' result
 artifacts.
+
+Its inputs `rounds` and `benchmarks` go to the benchmark as they are: the pipeline calls it once
+for the measurement and, when the first comparison flags something, once more for the
+confirmation run. That second call deploys both sides again and takes the semaphore again
+rather than keeping the first call's deploys alive through the comparison: the node is not held
+while nothing is measured, and the same placement rules put the confirmation's pods together
+on one node (possibly another one: a change that repeats on another machine is the stronger
+evidence, and each comparison only ever compares rounds measured side by side).
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from hera.workflows.models import ConfigMapKeySelector, SemaphoreRef, Synchroniz
 
 from workflows.config import JobConfig, PerfbotConfig
 from workflows.pipeline import local
-from workflows.pipeline.benchmark import SIDES
+from workflows.pipeline.benchmark import BENCHMARKS_INPUT, ROUNDS_INPUT, SIDES
 from workflows.pipeline.parameters import BASE_SHA, HEAD_SHA
 from workflows.pipeline.variables import (
     input_parameter,
@@ -37,7 +45,7 @@ def measure_dag(
     with DAG(
         name=NAME,
         synchronization=synchronization(config, job),
-        inputs=_port_inputs(job),
+        inputs=_inputs(job),
         annotations={local.FREE_PORTS: "base-port,head-port"} if deploy else None,
         outputs=[
             Artifact(
@@ -47,8 +55,9 @@ def measure_dag(
             for side in SIDES
         ],
     ) as dag:
+        passed = {name: input_parameter(name) for name in (ROUNDS_INPUT, BENCHMARKS_INPUT)}
         if deploy is None:
-            benchmark(name="benchmark")
+            benchmark(name="benchmark", arguments=passed)
             return dag
         shas = {"base": BASE_SHA, "head": HEAD_SHA}
         deployed = [
@@ -62,7 +71,7 @@ def measure_dag(
             )
             for side in SIDES
         ]
-        arguments = {}
+        arguments = dict(passed)
         for side in SIDES:
             arguments[f"{side}-host"] = task_ip(f"deploy-{side}")
             arguments[f"{side}-port"] = input_parameter(f"{side}-port")
@@ -70,8 +79,9 @@ def measure_dag(
     return dag
 
 
-def _port_inputs(job: JobConfig) -> list[Parameter] | None:
+def _inputs(job: JobConfig) -> list[Parameter]:
+    passed = [Parameter(name=ROUNDS_INPUT), Parameter(name=BENCHMARKS_INPUT)]
     if job.deploy is None:
-        return None
+        return passed
     port = str(job.deploy.port)
-    return [Parameter(name=f"{side}-port", value=port) for side in SIDES]
+    return [*passed, *(Parameter(name=f"{side}-port", value=port) for side in SIDES)]

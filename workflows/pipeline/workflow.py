@@ -1,9 +1,16 @@
 """The WorkflowTemplate of one job: `perf-<job>`, composed from one template per step.
 
     check-base -> build-base --+
-                               +-> measure -> compare -> report
-    check-head -> build-head --+    (deploy-base, deploy-head => benchmark)
+                               +-> measure -> compare -> flagged -> report
+    check-head -> build-head --+    (deploy-base,                 -> confirm -> confirm-compare
+                                     deploy-head => benchmark)         -> confirm-report
     onExit: notify-exit
+
+With `benchmark.confirm_rounds` (default 5), `flagged` lists what the first comparison flagged;
+when that is nothing, `report` sends the first comparison; otherwise `confirm` (the `measure`
+DAG again, `confirm_rounds` rounds, PERFBOT_BENCHMARKS set) measures those benchmarks again,
+`confirm-compare` keeps only the changes it repeats, and `confirm-report` sends that. With
+`confirm_rounds: 0` the pipeline is measure -> compare -> report.
 
 Everything run-specific arrives as a workflow parameter (see `parameters`); everything about
 the job comes from perfbot.yaml and is fixed when the template is rendered.
@@ -11,7 +18,17 @@ the job comes from perfbot.yaml and is fixed when the template is rendered.
 
 from __future__ import annotations
 
-from hera.workflows import DAG, Artifact, Counter, Gauge, Label, Parameter, WorkflowTemplate
+from hera.workflows import (
+    DAG,
+    Artifact,
+    Container,
+    Counter,
+    Gauge,
+    Label,
+    Parameter,
+    Task,
+    WorkflowTemplate,
+)
 from hera.workflows.models import (
     ExecutorConfig,
     ObjectMeta,
@@ -28,11 +45,12 @@ from hera.workflows.models.io.k8s.apimachinery.pkg.api.resource import Quantity
 from workflows import labels
 from workflows.config import JobConfig, PerfbotConfig
 from workflows.pipeline import local, parameters, paths
-from workflows.pipeline.benchmark import SIDES, benchmark_template
+from workflows.pipeline.benchmark import BENCHMARKS_INPUT, ROUNDS_INPUT, SIDES, benchmark_template
 from workflows.pipeline.build import build_template
 from workflows.pipeline.check import check_template
-from workflows.pipeline.compare import compare_template
+from workflows.pipeline.compare import CONFIRM_PREFIX, compare_template
 from workflows.pipeline.deploy import deploy_template
+from workflows.pipeline.flagged import BENCHMARKS, CONFIRM, flagged_template
 from workflows.pipeline.measure import measure_dag
 from workflows.pipeline.report import EXIT_HANDLER, exit_handler_template, report_template
 from workflows.pipeline.variables import task_artifact, task_parameter, var, workflow_parameter
@@ -83,6 +101,9 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
         benchmark = benchmark_template(job, clone_url)
         measure = measure_dag(config, job, deploy, benchmark)
         compare = compare_template(config, job)
+        confirm_rounds = job.benchmark.confirm_rounds
+        flagged = flagged_template(config) if confirm_rounds else None
+        confirm_compare = compare_template(config, job, confirm=True) if confirm_rounds else None
         report = report_template(config)
         exit_handler_template(config)
         with DAG(name=ENTRYPOINT):
@@ -100,37 +121,80 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
                 )
                 checked >> built
                 builds.append(built)
-            measured = measure(name="measure")
-            compared = compare(
-                name="compare",
-                arguments=[
-                    Artifact(
-                        name=f"{side}-results",
-                        from_=task_artifact("measure", f"{side}-results"),
-                    )
-                    for side in SIDES
-                ],
+            measured = measure(
+                name="measure",
+                arguments={
+                    ROUNDS_INPUT: workflow_parameter(parameters.ROUNDS),
+                    BENCHMARKS_INPUT: "",
+                },
             )
-            reported = report(
-                name="report",
-                arguments=[
-                    Parameter(name="verdict", value=task_parameter("compare", "verdict")),
-                    Artifact(name="report-json", from_=task_artifact("compare", "report-json")),
-                    Artifact(
-                        name="report-markdown",
-                        from_=task_artifact("compare", "report-markdown"),
-                    ),
-                    *(
-                        Artifact(
-                            name=f"{side}-results",
-                            from_=task_artifact("measure", f"{side}-results"),
-                        )
-                        for side in SIDES
-                    ),
-                ],
-            )
-            builds >> measured >> compared >> reported
+            compared = compare(name="compare", arguments=_results("measure"))
+            builds >> measured >> compared
+            if flagged is None or confirm_compare is None:
+                compared >> report(name="report", arguments=_report("compare"))
+            else:
+                _confirmation(compared, flagged, measure, confirm_compare, report, confirm_rounds)
     return template
+
+
+def _confirmation(
+    compared: Task,
+    flagged: Container,
+    measure: DAG,
+    confirm_compare: Container,
+    report: Container,
+    rounds: int,
+) -> None:
+    """compare -> flagged -> report (nothing flagged) | confirm -> confirm-compare ->
+    confirm-report; the `when`s read only `flagged`'s `confirm`, which perfbot writes."""
+    listed = flagged(
+        name="flagged",
+        arguments=[Artifact(name="report-json", from_=task_artifact("compare", "report-json"))],
+    )
+    nothing, something = (
+        task_parameter("flagged", CONFIRM) + f" == {v}" for v in ("false", "true")
+    )
+    compared >> listed
+    listed >> report(name="report", arguments=_report("compare"), when=nothing)
+    again = measure(
+        name="confirm",
+        arguments={
+            ROUNDS_INPUT: str(rounds),
+            BENCHMARKS_INPUT: task_parameter("flagged", BENCHMARKS),
+        },
+        when=something,
+    )
+    final = confirm_compare(
+        name="confirm-compare",
+        arguments=[*_results("measure"), *_results("confirm", CONFIRM_PREFIX)],
+        when=something,
+    )
+    listed >> again >> final
+    final >> report(name="confirm-report", arguments=_report("confirm-compare"), when=something)
+
+
+def _results(task: str, prefix: str = "") -> list[Artifact]:
+    """The two sides' results of a `measure` task, as a compare step's input artifacts."""
+    return [
+        Artifact(name=f"{prefix}{side}-results", from_=task_artifact(task, f"{side}-results"))
+        for side in SIDES
+    ]
+
+
+def _report(task: str) -> list[Parameter | Artifact]:
+    """What the report step sends: a compare task's verdict and reports, and the first
+    measurement's results (their samples go to the bot, for the results store and Horreum)."""
+    return [
+        Parameter(name="verdict", value=task_parameter(task, "verdict")),
+        *(
+            Artifact(name=name, from_=task_artifact(task, name))
+            for name in ("report-json", "report-markdown")
+        ),
+        *(
+            Artifact(name=f"{side}-results", from_=task_artifact("measure", f"{side}-results"))
+            for side in SIDES
+        ),
+    ]
 
 
 def workflow_arguments(repo: str, job: JobConfig) -> list[Parameter]:

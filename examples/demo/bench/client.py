@@ -9,6 +9,9 @@ One sample per round, because the round is the unit that is independent: batches
 round share whatever the machine was doing at that moment, so reporting them as separate
 samples would let one busy second look like a significant change (pseudo-replication). The
 rank test then compares rounds with rounds, which is what interleaving makes fair.
+
+In a confirmation run PERFBOT_BENCHMARKS names the endpoints the first comparison flagged, one
+a line ("GET /search"); only those are measured again. Names it does not know are left out.
 """
 
 from __future__ import annotations
@@ -52,13 +55,22 @@ def measure(connection: http.client.HTTPConnection, path: str) -> list[float]:
     return [statistics.median(samples)]
 
 
+def selected() -> dict[str, str]:
+    """The endpoints to measure: those PERFBOT_BENCHMARKS names when it is set, else all."""
+    names = os.environ.get("PERFBOT_BENCHMARKS")
+    if names is None:
+        return ENDPOINTS
+    wanted = {line.strip() for line in names.splitlines() if line.strip()}
+    return {name: path for name, path in ENDPOINTS.items() if name in wanted}
+
+
 def main() -> None:
     target = urlsplit(os.environ["PERFBOT_TARGET"])
     started = time.time()
     connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
     benchmarks = [
         {"name": name, "unit": "ms", "direction": "lower", "samples": measure(connection, path)}
-        for name, path in ENDPOINTS.items()
+        for name, path in selected().items()
     ]
     connection.close()
     side = os.environ.get("PERFBOT_SIDE", "")

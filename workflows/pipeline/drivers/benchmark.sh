@@ -7,7 +7,8 @@
 #     url: PERFBOT_BASE_HOST, PERFBOT_HEAD_HOST, PERFBOT_BASE_PORT, PERFBOT_HEAD_PORT
 #     dir: PERFBOT_BASE_DIR, PERFBOT_HEAD_DIR
 #     optional: PERFBOT_NODE_NAME, PERFBOT_IMAGE, PERFBOT_BASE_IMAGE, PERFBOT_HEAD_IMAGE (for the
-#     manifest), ARGO_PROGRESS_FILE
+#     manifest), ARGO_PROGRESS_FILE; PERFBOT_BENCHMARKS (a confirmation run: the benchmarks to
+#     measure again, one a line; passed on to the command, which may ignore it; unset when empty)
 # Each round sees PERFBOT_SIDE, PERFBOT_ROUND, PERFBOT_TARGET and PERFBOT_RESULT (the file to write).
 # Out, besides the round files: results/<side>/rounds.tsv, one line per side and round that
 # succeeded (round, position 1|2, started, finished, node, cpu, kernel, image; tabs, carriage
@@ -22,6 +23,8 @@ esac
 [ "${#PERFBOT_ROUNDS}" -le 4 ] && [ "$PERFBOT_ROUNDS" -le 1000 ] ||
   fail "rounds must be a whole number from 1 to 1000, got '$PERFBOT_ROUNDS'"
 rounds=$PERFBOT_ROUNDS
+# Empty means every benchmark: the command sees PERFBOT_BENCHMARKS only when it names some.
+if [ -z "${PERFBOT_BENCHMARKS:-}" ]; then unset PERFBOT_BENCHMARKS; fi
 case "$PERFBOT_TARGET_KIND" in url|dir) ;; *) fail "target kind must be url or dir" ;; esac
 
 # One manifest field: tabs, carriage returns and newlines become spaces.
