@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from tests.local.conftest import command_job, git
 from workflows.cli import main
+from workflows.config import DEFAULT_CONFIRM_ROUNDS
 
 BENCH = """\
 import json, os
@@ -78,7 +79,7 @@ def test_the_confirmation_measures_only_the_flagged_benchmarks_for_confirm_round
     _, out = confirmed
     for side in ("base", "head"):
         rounds = sorted((out / "results" / "confirm" / side).glob("round-*.json"))
-        assert len(rounds) == 5  # the default confirm_rounds
+        assert len(rounds) == DEFAULT_CONFIRM_ROUNDS
         names = {b["name"] for b in json.loads(rounds[0].read_text())["benchmarks"]}
         assert names == {"slow", "fluke"}
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.pipeline.conftest import env_of, tasks_by_name, templates_by_name
 from tests.pipeline.test_drivers import bench_env, run
-from workflows.config import parse_config
+from workflows.config import DEFAULT_CONFIRM_ROUNDS, parse_config
 from workflows.pipeline.render import template_dicts
 
 SQL = "perf-databend-sql.yaml"
@@ -51,7 +51,7 @@ def test_the_confirmation_measures_again_with_confirm_rounds_and_the_flagged_nam
     task = tasks_by_name(example_templates[SQL], "pipeline")["confirm"]
     assert task["template"] == "measure"
     assert {p["name"]: p["value"] for p in task["arguments"]["parameters"]} == {
-        "rounds": "5",
+        "rounds": str(DEFAULT_CONFIRM_ROUNDS),
         "benchmarks": "{{tasks.flagged.outputs.parameters.benchmarks}}",
     }
 
@@ -100,6 +100,9 @@ def test_each_report_sends_its_own_compares_verdict_and_reports(example_template
     assert {a["from"] for a in arguments["artifacts"]} == {
         "{{tasks." + compare + ".outputs.artifacts.report-json}}",
         "{{tasks." + compare + ".outputs.artifacts.report-markdown}}",
+        # the first measurement's samples, for the results store and Horreum
+        "{{tasks.measure.outputs.artifacts.base-results}}",
+        "{{tasks.measure.outputs.artifacts.head-results}}",
     }
 
 
