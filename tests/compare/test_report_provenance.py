@@ -140,3 +140,13 @@ def test_a_bad_provenance_value_is_refused_in_one_line_with_exit_2(checkout, arg
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_files_of_a_checkout_that_lies_in_the_temporary_directory_are_shown(
+    rng, tmp_path, monkeypatch
+):
+    """A clone under /tmp is where its user works, not scratch: its files keep their paths."""
+    (tmp_path / "clone" / "results").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "clone")
+    side = result_set("results", {"q": noisy(rng, 1.0)})
+    assert provenance(compare(side, side)).base.path == "results"

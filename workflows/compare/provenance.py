@@ -153,13 +153,21 @@ def _shown_time(iso: str) -> str:
     return datetime.strptime(iso, ISO).strftime("%Y-%m-%d %H:%M")
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
 def _shown_path(source: str) -> str | None:
+    """The path as given, unless it is gone or lies in scratch space: the temporary directory,
+    except where the caller works (a checkout under /tmp is not scratch to the one using it)."""
     path = Path(source)
     if not path.exists():
         return None
-    scratch = Path(tempfile.gettempdir()).resolve()
     resolved = path.resolve()
-    return None if resolved == scratch or scratch in resolved.parents else source
+    scratch = Path(tempfile.gettempdir()).resolve()
+    if _inside(resolved, scratch) and not _inside(resolved, Path.cwd().resolve()):
+        return None
+    return source
 
 
 def _rows(metadata: Mapping[str, Any]) -> list[Mapping[str, Any]]:
