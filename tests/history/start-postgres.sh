@@ -4,10 +4,14 @@
 # listening on loopback only, trust authentication (nothing but this machine can reach it).
 # Prints the URL the tests read from PERFBOT_TEST_POSTGRES_URL; stop the server with
 #   pg_ctl -D <dir> stop   (the directory is the URL's last line on stderr)
-#   tests/history/start-postgres.sh [PORT]   (default 55432; PERFBOT_PG_DIR: where, else a
-#   new temporary directory)
+#   tests/history/start-postgres.sh [PORT]   (default: a free port the kernel picks, so a
+#   second run beside a first one still starts; PERFBOT_PG_DIR: where, else a new temporary
+#   directory)
 set -eu
-port=${1:-55432}
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+port=${1:-$(free_port)}
 if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
