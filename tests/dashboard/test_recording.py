@@ -28,6 +28,19 @@ def test_a_pull_request_callback_is_stored_with_its_verdicts(stack: Stack) -> No
     assert (run.kind, run.pr, run.verdict, run.workflow_name) == ("pr", 1, "regressed", "perf-pr-1")
 
 
+def test_a_callback_that_carries_the_samples_stores_each_with_its_round(stack: Stack) -> None:
+    from workflows.horreum.samples import side_samples
+
+    report, base, head = comparison(SLOWER, SLOWED, pr=1, rounds=6)
+    samples = {"base": side_samples(base), "head": side_samples(head)}
+    stack.callback(payload(report, pr=1, workflow="perf-pr-2", samples=samples))
+
+    [run] = store_of(stack).runs()
+    search = next(b for b in store_of(stack).benchmarks(run.id) if b.name == "GET /search")
+    assert len(search.samples) == base.benchmarks["GET /search"].count * 2
+    assert {s.round for s in search.samples} == set(range(1, 7))
+
+
 def test_a_default_branch_push_callback_adds_a_point_to_the_main_branch_series(
     stack: Stack,
 ) -> None:

@@ -61,6 +61,7 @@ def payload(
     workflow: str = "perf-api-1",
     head_sha: str = HEAD_SHA,
     status: str = "",
+    samples: dict | None = None,
 ) -> CallbackPayload:
     verdict = (report or {}).get("summary", {}).get("verdict") if kind == "result" else None
     return CallbackPayload(
@@ -72,4 +73,5 @@ def payload(
         verdict=verdict,
         report_markdown="### report" if kind == "result" else None,
         report=report if kind == "result" else None,
+        samples=samples,
     )

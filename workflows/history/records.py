@@ -9,7 +9,7 @@ only), so a record never claims samples it did not see.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -140,20 +140,54 @@ def times_of(report: Mapping[str, Any]) -> tuple[datetime | None, datetime | Non
     return (min(starts) if starts else None, max(ends) if ends else None)
 
 
+SideSamples = Mapping[str, tuple[Sequence[float | None], Sequence[int]]]  # name: values, rounds
+
+
 def with_samples(
     benchmarks: tuple[BenchmarkRecord, ...], base: ResultSet, head: ResultSet
 ) -> tuple[BenchmarkRecord, ...]:
     """The records with every raw sample of both sides and the round it was measured in."""
-    sides = {"base": base, "head": head}
+    return _with_sides(
+        benchmarks,
+        {
+            side: {name: (b.samples, b.rounds) for name, b in results.benchmarks.items()}
+            for side, results in (("base", base), ("head", head))
+        },
+    )
+
+
+def with_payload_samples(
+    benchmarks: tuple[BenchmarkRecord, ...], samples: Mapping[str, Any] | None
+) -> tuple[BenchmarkRecord, ...]:
+    """The same from a callback's `samples` (`workflows.horreum.samples.collect`'s shape:
+    side -> benchmarks -> name -> samples, rounds); records unchanged without it."""
+    if not samples:
+        return benchmarks
+    sides: dict[str, SideSamples] = {}
+    for side in ("base", "head"):
+        rows = (samples.get(side) or {}).get("benchmarks") or {}
+        sides[side] = {
+            name: (row.get("samples") or [], row.get("rounds") or [])
+            for name, row in rows.items()
+            if isinstance(row, Mapping)
+        }
+    return _with_sides(benchmarks, sides)
+
+
+def _with_sides(
+    benchmarks: tuple[BenchmarkRecord, ...], sides: Mapping[str, SideSamples]
+) -> tuple[BenchmarkRecord, ...]:
     out = []
     for record in benchmarks:
         samples: list[SampleRecord] = []
-        for side, results in sides.items():
-            benchmark = results.benchmarks.get(record.name)
-            if benchmark is None:
+        for side, found in sides.items():
+            if record.name not in found:
                 continue
-            for position, value in enumerate(benchmark.samples):
-                round_ = benchmark.rounds[position] if benchmark.rounds else None
+            values, rounds = found[record.name]
+            for position, value in enumerate(values):
+                if value is None:
+                    continue
+                round_ = int(rounds[position]) if position < len(rounds) else None
                 samples.append(SampleRecord(side, position, round_, float(value)))
         out.append(
             BenchmarkRecord(**{**record.__dict__, "samples": tuple(samples)})  # frozen: a copy

@@ -18,6 +18,7 @@ from workflows.history.records import (
     environment_of,
     now,
     times_of,
+    with_payload_samples,
     with_samples,
 )
 from workflows.results import ResultSet
@@ -49,7 +50,11 @@ def from_callback(payload: CallbackPayload) -> RunRecord:
         report_markdown=payload.report_markdown,
         started_at=started,
         finished_at=finished or now(),
-        benchmarks=benchmarks_of(report) if report is not None else None,
+        benchmarks=(
+            with_payload_samples(benchmarks_of(report), payload.samples)
+            if report is not None
+            else None
+        ),
     )
 
 
