@@ -11,10 +11,12 @@
 - `min_samples` per side below which no verdict is attempted (said plainly in the report).
 - `confidence` of the reported intervals (informational; verdicts use alpha and threshold).
 
-Measured (40 benchmarks, 10 samples a side, CV 1-3 %, a few slow outliers): with 0.04 and 0.02,
-0.1 % of unchanged suites show any alarm and 98.9 % of 6-10 % changes are found with the right
-sign. A threshold of 0.03 lets 0.9 % of unchanged suites alarm; 0.05 finds only 97.7 %; alpha
-0.01 finds 97.5 %, alpha 0.05 gives up the guarantee for 0.6 % more found.
+Measured with `bench/compare_accuracy.py` (40 benchmarks, 10 rounds a side of 5 samples or
+one file of 10 samples, CV 1-3 %, 4 % slow outliers x1.1-1.6, with and without round effects,
+order effects and drift; 300 suites a row): at 0.04 and 0.02, 0.0-0.3 % of unchanged suites
+show any alarm in every shape where the sides alternate, and 97-100 % of 6-10 % changes are
+found with the right sign, except where each run of a side has its own 2-4 % effect and
+nothing is shared between the sides of a round (92 %: ten rounds hold no more information).
 """
 
 from __future__ import annotations
