@@ -45,14 +45,13 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import jsonschema
 
-from tests.standins.serving import ServedStandIn
+from tests.standins.serving import KeepAliveHandler, ServedStandIn
 
 SWAGGER = Path(__file__).resolve().parents[1] / "contracts" / "argo" / "swagger.json"
 PREFIX = "io.argoproj.workflow.v1alpha1."
@@ -554,24 +553,8 @@ def _error(status: int, message: str) -> tuple[int, dict[str, Any]]:
     return status, {"code": GRPC.get(status, 2), "message": message}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(KeepAliveHandler):
     standin: ArgoStandIn
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes; without this, Nagle's algorithm and the
-    # client's delayed ACK add ~40 ms to every keep-alive request.
-    disable_nagle_algorithm = True
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def do_PUT(self) -> None:
-        self._serve("PUT")
-
-    def do_DELETE(self) -> None:
-        self._serve("DELETE")
 
     def _serve(self, method: str) -> None:
         split = urlsplit(self.path)

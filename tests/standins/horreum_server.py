@@ -29,7 +29,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -38,7 +37,7 @@ import jsonschema
 import requests
 import yaml
 
-from tests.standins.serving import ServedStandIn
+from tests.standins.serving import KeepAliveHandler, ServedStandIn
 
 OPENAPI = Path(__file__).resolve().parents[1] / "contracts" / "horreum" / "openapi.yaml"
 API_KEY_HEADER = "x-horreum-api-key"
@@ -449,22 +448,8 @@ def _json(status: int, body: Any) -> tuple[int, str, bytes]:
     return status, "application/json", json.dumps(body).encode()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(KeepAliveHandler):
     standin: HorreumStandIn
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def do_PUT(self) -> None:
-        self._serve("PUT")
-
-    def do_DELETE(self) -> None:
-        self._serve("DELETE")
 
     def _serve(self, method: str) -> None:
         split = urlsplit(self.path)

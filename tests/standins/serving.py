@@ -38,3 +38,27 @@ class ServedStandIn:
         assert self._server is not None, "start the stand-in first"
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
+
+
+class KeepAliveHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive, as the real servers speak it, every method sent to `_serve`."""
+
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; without this, Nagle's algorithm and the
+    # client's delayed ACK add ~40 ms to every keep-alive request.
+    disable_nagle_algorithm = True
+
+    def _serve(self, method: str) -> None:
+        raise NotImplementedError
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
