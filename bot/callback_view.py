@@ -51,9 +51,12 @@ def callback() -> tuple[Response, int]:
     if repo_config.job(run.job) is None:
         return answer(403, "job-not-served", error=f"{run.repo} has no job {run.job[:60]!r}")
 
-    recording.record(payload)  # the results history (docs/history.md), before GitHub's turn
+    stored = recording.record(payload)  # the results history (docs/history.md), before GitHub
     link = svc.argo.ui_link(payload.workflow_name)
     outcome = report.outcome_for(payload, link)
+    history = recording.history_line(svc.settings.public_url, svc.settings.dashboard, stored)
+    if history and outcome.comment is not None:
+        outcome = replace(outcome, comment=f"{outcome.comment}\n\n{history}")
     check_name = svc.settings.check_run_name(run.job) if svc.settings.check_runs else None
     budget = svc.settings.delivery_budget
     try:

@@ -28,3 +28,14 @@ def record(payload: CallbackPayload) -> int | None:
     except StoreError as exc:
         log.error("history: %s", exc)
         return None
+
+
+HISTORY_LINE = "History and main-branch trends of these benchmarks: [perfbot dashboard]({url})"
+
+
+def history_line(public_url: str, dashboard: str, run_id: int | None) -> str | None:
+    """The PR report's link to this run's dashboard page (its benchmarks' main-branch trends
+    with this head beside them), when the dashboard is public and the run was stored."""
+    if run_id is None or dashboard != "public":
+        return None
+    return HISTORY_LINE.format(url=f"{public_url.rstrip('/')}/runs/{run_id}")

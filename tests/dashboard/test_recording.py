@@ -82,3 +82,27 @@ def test_a_bot_without_a_history_url_keeps_no_history(
         report, _, _ = comparison(SLOWER, SLOWED, pr=1)
         assert plain.callback(payload(report, pr=1)).status_code == 200
         assert plain.app.extensions[EXTENSION] is None
+
+
+def test_a_pull_requests_comment_links_to_its_run_on_a_public_dashboard(stack: Stack) -> None:
+    report, _, _ = comparison(SLOWER, SLOWED, pr=1)
+    stack.callback(payload(report, pr=1, workflow="perf-pr-3"))
+
+    [run] = store_of(stack).runs()
+    bodies = [c["body"] for c in stack.repo.comments.values()]
+    assert any(f"/runs/{run.id})" in body for body in bodies)
+
+
+def test_no_link_when_the_dashboard_is_off(
+    contracts_dir: Path, bot_config, store_target: str
+) -> None:
+    from tests.bot.stack import running_stack
+    from tests.dashboard.conftest import BOT_CONFIG
+
+    for stack in running_stack(
+        contracts_dir, BOT_CONFIG, bot_config, history_url=store_target, dashboard="off"
+    ):
+        report, _, _ = comparison(SLOWER, SLOWED, pr=1)
+        stack.callback(payload(report, pr=1, workflow="perf-pr-4"))
+        assert store_of(stack).runs()
+        assert not any("/runs/" in c["body"] for c in stack.repo.comments.values())
