@@ -22,6 +22,7 @@ demo: $(VENV)/.installed
 # for a cold build; without Go this stops with how to install it.
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m workflows.argo_validate >/dev/null
 	$(PY) -m pytest -n 2 -q -m "not exclusive"
 	$(PY) -m pytest -q -m exclusive

@@ -251,9 +251,7 @@ def _interrupts(stop: Callable[[str], None]) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def failure_message(
-    result: RunResult, logs: Path, path: str | None = None
-) -> tuple[str, int]:
+def failure_message(result: RunResult, logs: Path, path: str | None = None) -> tuple[str, int]:
     """One clear message: what stopped the run, which step, and the tail of its log."""
     if result.interrupted:
         return (
@@ -274,7 +272,7 @@ def failure_message(
 WHICH_PYTHON = (
     "\nnote: `{name}` in this step is {found}: locally the Python that runs perfbot comes first "
     "on PATH. To run another, name it in the command (`.venv/bin/python`, `python3.12`); see "
-    "docs/local.md, \"Which Python a step runs\""
+    'docs/local.md, "Which Python a step runs"'
 )
 _PYTHON = re.compile(r"python[0-9.]*")
 

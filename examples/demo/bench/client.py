@@ -37,6 +37,7 @@ BATCH = int(os.environ.get("SHOP_BENCH_BATCH", "100"))
 
 def measure(connection: http.client.HTTPConnection, path: str) -> list[float]:
     """This round's sample for `path`: the median of SAMPLES batch means, in ms."""
+
     def get() -> None:
         connection.request("GET", path)
         response = connection.getresponse()
