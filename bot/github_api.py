@@ -22,6 +22,7 @@ class PullRequest:
     head_sha: str
     base_ref: str
     from_fork: bool = False  # the head lives in another repository (or a deleted one)
+    head_ref: str = ""  # the head's branch, as the report shows what was compared
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,7 @@ class PyGithubRepo:
                 head_sha=raw["head"]["sha"],
                 base_ref=raw["base"]["ref"],
                 from_fork=head_repo is None or head_repo.lower() != base_repo.lower(),
+                head_ref=str(raw["head"].get("ref") or ""),
             )
 
     def label_added_by(self, number: int, label: str) -> str | None:

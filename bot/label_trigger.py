@@ -91,6 +91,7 @@ def handle(event: PullRequestEvent, services: Services, followups: Followups) ->
         delivery_id=event.delivery_id,
         label=label,
         pushed=event.updated,
+        head_ref=event.head_ref,
     )
     target = Target(
         github, services.argo, job, services.settings, services.metrics, followups, services.config

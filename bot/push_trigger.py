@@ -56,6 +56,7 @@ def _decide(event: PushEvent, services: Services, followups: Followups) -> str:
         base_ref=event.before,
         base_sha=event.before,
         delivery_id=event.delivery_id,
+        head_ref=event.default_branch,
     )
     target = Target(
         github, services.argo, job, services.settings, services.metrics, followups, services.config

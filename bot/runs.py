@@ -152,6 +152,7 @@ def start_run(
         head_sha=pull.head_sha,
         base_sha=base_sha,
         base_ref=base_ref,
+        head_ref=pull.head_ref,
         pr=event.number,
         rebuild=rebuild,
         callback_url=ctx.settings.callback_url,

@@ -25,6 +25,7 @@ class PullRequestEvent:
     number: int
     head_sha: str
     head_repo: str | None  # None when the fork was deleted
+    head_ref: str  # the head's branch name
     base_ref: str
     labels: frozenset[str]  # the PR's labels after this event
     label: str | None  # the label added or removed (labeled, unlabeled)
@@ -71,6 +72,7 @@ def pull_request_event(payload: dict[str, Any], delivery_id: str) -> PullRequest
         head_repo=required(head_repo, "full_name", str, "pull_request.head.repo.full_name")
         if isinstance(head_repo, dict)
         else None,
+        head_ref=str(head.get("ref") or ""),
         base_ref=required(base, "ref", str, "pull_request.base.ref"),
         labels=frozenset(
             item["name"] for item in labels if isinstance(item, dict) and "name" in item

@@ -71,6 +71,7 @@ class Trigger:
     delivery_id: str
     label: str | None = None
     pushed: int = 0  # for `label`: the PR's `updated_at`, epoch seconds
+    head_ref: str = ""  # the PR's branch, or the pushed branch
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def submit(target: Target, trigger: Trigger) -> str:
         head_sha=trigger.head_sha,
         base_sha=trigger.base_sha,
         base_ref=trigger.base_ref,
+        head_ref=trigger.head_ref,
         pr=trigger.pr,
         rebuild=True,
         callback_url=target.settings.callback_url,

@@ -51,6 +51,7 @@ def test_a_submission_prints_the_argo_ui_link(argo, config):
             f"head-sha={HEAD}",
             f"base-sha={BASE}",
             f"base-ref={BASE}",
+            "head-ref=",
             "job=databend-sql",
             "rebuild=true",
             "callback-url=",

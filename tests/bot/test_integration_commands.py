@@ -37,6 +37,7 @@ def test_run_perf_main_reacts_submits_opens_a_check_run_and_replies(
         "head-sha": HEAD_SHA,
         "base-sha": MAIN_SHA,
         "base-ref": "main",
+        "head-ref": "feature",  # the pull request's branch, shown in the report
         "job": "api",
         "rebuild": "true",
         "callback-url": f"{PUBLIC_URL}/callback",

@@ -72,6 +72,7 @@ def test_adding_the_label_runs_the_default_job_against_the_base_branch(
     parameters = stack.parameters(submission)
     assert (parameters["pr"], parameters["head-sha"]) == (str(LABELLED_PR), LABELLED_HEAD)
     assert (parameters["base-ref"], parameters["base-sha"]) == (DEFAULT_BRANCH, MAIN_SHA)
+    assert parameters["head-ref"] == "changes"  # the published payload's head branch
     assert [path for _, path in stack.github_writes()] == [
         f"/repos/{REPO}/check-runs",
         f"/repos/{REPO}/issues/{LABELLED_PR}/comments",
@@ -235,6 +236,7 @@ def test_a_push_to_the_default_branch_compares_the_pushed_commit_with_the_one_be
         AFTER,
         BEFORE,
     )
+    assert parameters["head-ref"] == "master"  # the pushed branch: the repository's default
     [(method, path)] = stack.github_writes()  # a check run on the commit, no comment
     assert (method, path) == ("POST", f"/repos/{REPO}/check-runs")
     assert stack.github.writes()[0].json["head_sha"] == AFTER

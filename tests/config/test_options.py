@@ -85,6 +85,7 @@ def test_submit_parameters_fill_every_declared_parameter(job):
         "head-sha": "a" * 40,
         "base-sha": "b" * 40,
         "base-ref": "main",
+        "head-ref": "",
         "job": "j",
         "rebuild": "false",
         "callback-url": "https://bot/callback",

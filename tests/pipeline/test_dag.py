@@ -192,6 +192,7 @@ def test_the_parameters_the_bot_passes_are_declared_with_defaults(example_templa
         "head-sha": "",
         "base-sha": "",
         "base-ref": "",
+        "head-ref": "",
         "job": "databend-sql",
         "rebuild": "true",
         "callback-url": "",
@@ -222,3 +223,10 @@ def test_only_measure_holds_a_semaphore_so_builds_never_wait_for_a_benchmark_nod
         holders = [t["name"] for t in template["spec"]["templates"] if "synchronization" in t]
         assert holders == ["measure"], name
         assert "synchronization" not in template["spec"], name
+
+
+def test_the_compare_step_knows_what_base_and_head_were_asked_as(example_templates):
+    """The report's provenance line: `base main -> 3f9c2e1 · head feature -> a1b2c3d`."""
+    env = env_of(templates_by_name(example_templates[SQL])["compare"])
+    assert env["PERFBOT_BASE_REF"] == "{{workflow.parameters.base-ref}}"
+    assert env["PERFBOT_HEAD_REF"] == "{{workflow.parameters.head-ref}}"

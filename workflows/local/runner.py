@@ -119,8 +119,9 @@ def prepare(request: LocalRun) -> Prepared:
 
     template = build_workflow_template(config, job).to_dict()
     parameters = submit_parameters(
-        repo_name, job, head_sha=head_sha, base_sha=base_sha, base_ref=request.base
-    )
+        repo_name, job, head_sha=head_sha, base_sha=base_sha, base_ref=request.base,
+        head_ref=request.head,
+    )  # fmt: skip
     if request.rounds is not None:
         parameters[ROUNDS] = str(request.rounds)
     warnings = tuple(cautions(repo, request.head, base_sha, head_sha))

@@ -20,11 +20,20 @@ from hera.workflows.models import ValueFrom
 from workflows.config import JobConfig, PerfbotConfig
 from workflows.pipeline import drivers, paths
 from workflows.pipeline.benchmark import SIDES
-from workflows.pipeline.parameters import BASE_REF, BASE_SHA, HEAD_SHA, JOB, PR, REPO, env_name
+from workflows.pipeline.parameters import (
+    BASE_REF,
+    BASE_SHA,
+    HEAD_REF,
+    HEAD_SHA,
+    JOB,
+    PR,
+    REPO,
+    env_name,
+)
 from workflows.pipeline.variables import output_parameter, var, workflow_parameter
 
 # What the reports' provenance line shows; `perfbot compare` reads these variables itself.
-PROVENANCE = (REPO, PR, JOB, BASE_REF, BASE_SHA, HEAD_SHA)
+PROVENANCE = (REPO, PR, JOB, BASE_REF, BASE_SHA, HEAD_REF, HEAD_SHA)
 
 NAME = "compare"
 CONFIRM_NAME = "confirm-compare"

@@ -16,6 +16,7 @@ PR = "pr"
 HEAD_SHA = "head-sha"
 BASE_SHA = "base-sha"
 BASE_REF = "base-ref"
+HEAD_REF = "head-ref"
 JOB = "job"
 REBUILD = "rebuild"
 CALLBACK_URL = "callback-url"
@@ -28,6 +29,7 @@ DESCRIPTIONS: dict[str, str] = {
     HEAD_SHA: "commit under test (7 to 40 hex digits)",
     BASE_SHA: "commit to compare against (7 to 40 hex digits)",
     BASE_REF: "what the base was asked as (branch, tag, latest); shown in the report only",
+    HEAD_REF: "what the head was asked as (the pull request's branch); shown in the report only",
     JOB: "job name from perfbot.yaml",
     REBUILD: "true: build what is missing; false: reuse existing images or fail",
     CALLBACK_URL: "bot endpoint for the signed result; empty: report nowhere",
@@ -48,6 +50,7 @@ def defaults(repo: str, job: JobConfig) -> dict[str, str]:
         HEAD_SHA: "",
         BASE_SHA: "",
         BASE_REF: "",
+        HEAD_REF: "",
         JOB: job.name,
         REBUILD: "true",
         CALLBACK_URL: "",
@@ -64,6 +67,7 @@ def submit_parameters(
     head_sha: str,
     base_sha: str,
     base_ref: str,
+    head_ref: str = "",
     pr: int = 0,
     rebuild: bool = True,
     callback_url: str = "",
@@ -80,6 +84,7 @@ def submit_parameters(
             HEAD_SHA: head_sha,
             BASE_SHA: base_sha,
             BASE_REF: base_ref,
+            HEAD_REF: head_ref,
             REBUILD: "true" if rebuild else "false",
             CALLBACK_URL: callback_url,
         }
@@ -91,6 +96,7 @@ def submit_parameters(
             HEAD_SHA,
             BASE_SHA,
             BASE_REF,
+            HEAD_REF,
             JOB,
             REBUILD,
             CALLBACK_URL,
