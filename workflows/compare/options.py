@@ -18,7 +18,8 @@ show any alarm in every shape where the sides alternate, and 97-100 % of 6-10 % 
 found with the right sign, except where each run of a side has its own 2-4 % effect and
 nothing is shared between the sides of a round: 92 % there, where the pairing buys nothing
 and costs half the degrees of freedom (an unpaired U test on the round medians finds 96 %, but
-only 74 % of a lone change where round effects are shared, against the paired test's 99.7 %).
+only about 75 % of a lone change where round effects are shared, against the paired test's
+100 %).
 """
 
 from __future__ import annotations
