@@ -95,3 +95,14 @@ def test_round_numbers_in_perfbots_format_are_checked(
     (tmp_path / "r.json").write_text(json.dumps(document))
     with pytest.raises(ResultsError, match=message):
         load_results(tmp_path / "r.json")
+
+
+def test_every_rounds_warnings_survive_the_merge_once_each():
+    from workflows.results.model import ResultSet, make_benchmark, merge
+
+    def part(label: str, warnings: list[str]) -> ResultSet:
+        bench = make_benchmark("q", "s", samples=[1.0])
+        return ResultSet.build(label, "hyperfine", [bench], {"warnings": warnings})
+
+    merged = merge("dir", [part("r1", ["always"]), part("r2", ["always", "2 failed runs of q"])])
+    assert merged.metadata["warnings"] == ["always", "2 failed runs of q (round 2)"]

@@ -224,6 +224,22 @@ class ResultSet:
         return cls(source, format, by_name, dict(metadata or {}))
 
 
+def _round_warnings(sets: Sequence[ResultSet], numbers: Sequence[int]) -> list[str]:
+    """What every round's importer left out or warned of, each said once and, when rounds
+    differ, with the rounds it came from: the first round's metadata alone hides the rest."""
+    seen: dict[str, list[int]] = {}
+    for number, part in zip(numbers, sets, strict=True):
+        found = part.metadata.get("warnings")
+        for warning in found if isinstance(found, list) else []:
+            seen.setdefault(str(warning), []).append(number)
+    if len(sets) == 1:
+        return list(seen)
+    return [
+        w if len(at) == len(sets) else f"{w} (round {', '.join(map(str, at))})"
+        for w, at in seen.items()
+    ]
+
+
 def merge(
     source: str,
     sets: Sequence[ResultSet],
@@ -248,6 +264,9 @@ def merge(
     formats = sorted({s.format for s in sets})
     metadata = dict(sets[0].metadata)
     metadata["files"] = [s.source for s in sets]
+    warnings = _round_warnings(sets, numbers)
+    if warnings:
+        metadata["warnings"] = warnings
     if rounds:
         metadata["rounds"] = [dict(r) for r in rounds]
     return ResultSet.build(source, "+".join(formats), by_name.values(), metadata)
