@@ -235,8 +235,6 @@ def detectable_log(estimate: Estimate, level: float) -> float | None:
     inf when the test cannot reach the level at all; None without a test."""
     if estimate.standard_error is None or estimate.method is None:
         return None
-    if any(w.startswith("with ") and "cannot reach" in w for w in estimate.warnings):
-        return math.inf
     if estimate.method == RANK_TEST and estimate.rank_pair is not None:
         x, y = estimate.rank_pair
         if stats.smallest_rank_pvalue(x.size, y.size) > level:
