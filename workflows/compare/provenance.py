@@ -153,6 +153,18 @@ def _shown_time(iso: str) -> str:
     return datetime.strptime(iso, ISO).strftime("%Y-%m-%d %H:%M")
 
 
+def parse_time(value: Any) -> datetime | None:
+    """A time as the reports keep it (ISO 8601, `Z` or an offset), aware; a naive one is
+    taken as UTC; None when absent or malformed. For readers of a report's provenance."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from workflows.compare.provenance import parse_time
 from workflows.results import ResultSet
 
 RUN_KINDS = ("pr", "push", "local")
@@ -82,16 +83,6 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def benchmarks_of(report: Mapping[str, Any]) -> tuple[BenchmarkRecord, ...]:
     rows = report.get("benchmarks")
     records = []
@@ -135,8 +126,8 @@ def environment_of(report: Mapping[str, Any]) -> dict[str, Any]:
 def times_of(report: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
     """The first round's start and the last round's end over both sides."""
     environment = environment_of(report)
-    starts = [t for s in SIDES if (t := _time(environment[s]["started"])) is not None]
-    ends = [t for s in SIDES if (t := _time(environment[s]["finished"])) is not None]
+    starts = [t for s in SIDES if (t := parse_time(environment[s]["started"])) is not None]
+    ends = [t for s in SIDES if (t := parse_time(environment[s]["finished"])) is not None]
     return (min(starts) if starts else None, max(ends) if ends else None)
 
 

@@ -71,6 +71,23 @@ class Point:
         return {**self.__dict__, "recorded_at": _iso(self.recorded_at)}
 
 
+# A series point's columns, in Point's order (recorded_at made aware by `_point`).
+POINT_COLUMNS = (
+    runs.c.id,
+    runs.c.head_sha,
+    runs.c.recorded_at,
+    benchmarks.c.head_median,
+    benchmarks.c.change,
+    benchmarks.c.verdict,
+    benchmarks.c.unit,
+)
+
+
+def _point(row: Any) -> Point:
+    run_id, head_sha, recorded_at, *rest = row
+    return Point(run_id, head_sha, _utc(recorded_at), *rest)
+
+
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
@@ -195,15 +212,7 @@ class Store:
     def series(self, repo: str, job: str, benchmark: str, *, limit: int = 200) -> list[Point]:
         """The benchmark over the main branch's runs, oldest first (the last `limit`)."""
         query = (
-            select(
-                runs.c.id,
-                runs.c.head_sha,
-                runs.c.recorded_at,
-                benchmarks.c.head_median,
-                benchmarks.c.change,
-                benchmarks.c.verdict,
-                benchmarks.c.unit,
-            )
+            select(*POINT_COLUMNS)
             .join(benchmarks, benchmarks.c.run_id == runs.c.id)
             .where(
                 runs.c.repo == repo,
@@ -216,7 +225,7 @@ class Store:
         )
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return [Point(r[0], r[1], _utc(r[2]), r[3], r[4], r[5], r[6]) for r in reversed(rows)]
+        return [_point(r) for r in reversed(rows)]
 
     def recent_series(self, repo: str, job: str, *, runs_back: int) -> dict[str, list[Point]]:
         """Every benchmark's series over the last `runs_back` main-branch runs, in one query."""
@@ -228,16 +237,7 @@ class Store:
             .subquery()
         )
         query = (
-            select(
-                benchmarks.c.name,
-                runs.c.id,
-                runs.c.head_sha,
-                runs.c.recorded_at,
-                benchmarks.c.head_median,
-                benchmarks.c.change,
-                benchmarks.c.verdict,
-                benchmarks.c.unit,
-            )
+            select(benchmarks.c.name, *POINT_COLUMNS)
             .join(benchmarks, benchmarks.c.run_id == runs.c.id)
             .where(runs.c.id.in_(select(recent.c.id)))
             .order_by(runs.c.recorded_at, runs.c.id)
@@ -245,7 +245,7 @@ class Store:
         series: dict[str, list[Point]] = {}
         with self.engine.connect() as connection:
             for r in connection.execute(query):
-                series.setdefault(r[0], []).append(Point(r[1], r[2], _utc(r[3]), *r[4:]))
+                series.setdefault(r[0], []).append(_point(r[1:]))
         return series
 
     def flagged(self, repo: str, job: str, benchmark: str, *, limit: int = 50) -> list[StoredRun]:

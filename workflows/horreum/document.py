@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from workflows.compare.provenance import perfbot_version
+from workflows.compare.provenance import parse_time, perfbot_version
 
 SCHEMA_URI = "urn:perfbot:run:1"
 SIDE_KEYS = ("n", "median", "mean", "stddev", "iqr", "min", "max", "raw", "rounds", "set_aside")
@@ -158,15 +158,8 @@ def _ref(provenance: dict[str, Any], side: str) -> str:
 
 
 def _epoch_ms(value: Any) -> int | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
+    moment = parse_time(value)
+    return None if moment is None else int(moment.timestamp() * 1000)
 
 
 def _iso(ms: int) -> str:
