@@ -25,6 +25,7 @@ import numpy as np
 
 from workflows.compare import outliers, stats
 from workflows.results import Benchmark, Direction
+from workflows.results.model import ROUND_SUMMARIES
 
 RANK_TEST = "mann-whitney-u"
 ROUNDS_TEST = "paired-rounds-t"
@@ -40,7 +41,7 @@ NO_RAW = "raw samples missing on {sides}: Welch's t-test on summary statistics (
 NO_SPREAD = "no standard deviation on {sides}: no test possible"
 ZERO_BASE = "the base value is 0: the relative change is undefined"
 NOT_POSITIVE = "values <= 0: change measured on the raw scale, not as a ratio"
-ROUND_SUMMARIES = "each round published only summary statistics: one value per round"
+FROM_ROUND_SUMMARIES = "each round published only summary statistics: one value per round"
 
 
 @dataclass
@@ -188,8 +189,8 @@ def raw_estimate(
         tail=outliers.tail_counts(lx, ly, slow),
         rounds=(base.round_count, head.round_count),
     )
-    if base.metadata.get("round_summaries") or head.metadata.get("round_summaries"):
-        estimate.warnings.append(ROUND_SUMMARIES)
+    if base.metadata.get(ROUND_SUMMARIES) or head.metadata.get(ROUND_SUMMARIES):
+        estimate.warnings.append(FROM_ROUND_SUMMARIES)
     if base.round_count >= 2 and head.round_count >= 2:
         return _rounds_estimate(
             base, head, lx, ly, keep, head_second, estimate, min_samples, confidence
