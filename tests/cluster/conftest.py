@@ -1,0 +1,221 @@
+"""Fixtures of the cluster tests: one real cluster per session, perfbot installed on it.
+
+Tests marked `cluster` need root and the harness's builds; `make e2e` runs them (bringing the
+cluster up and down around the session), `make test` leaves them out. The other tests in this
+folder check the harness's own files and run everywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.bot.stack import APP_ID, app_key
+from tests.cluster import argo, images, install, node
+from tests.cluster.__main__ import bring_up
+from tests.standins.github_server import GitHubStandIn
+from workflows.local.demo import make_repository
+
+CALLBACK_SECRET = "cluster-callback-secret"
+WEBHOOK_SECRET = "cluster-webhook-secret"
+GIT_PORT = 8443
+BOT_PORT = 18081
+DEMO_REPO = "perfbot-demo/shop"
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[node.Node]:
+    if os.geteuid() != 0:
+        pytest.fail("the cluster tests need root (network namespaces, mounts, cgroups)")
+    target = node.Node()
+    node.down(target)  # whatever an interrupted session left behind
+    bring_up(target)
+    try:
+        private, _ = app_key()
+        install.install(
+            target,
+            callback_secret=CALLBACK_SECRET,
+            webhook_secret=WEBHOOK_SECRET,
+            app_id=str(APP_ID),
+            app_private_key=private,
+        )
+        yield target
+    finally:
+        if os.environ.get("PERFBOT_CLUSTER_KEEP") != "1":
+            for line in node.down(target):
+                node.say(line)
+
+
+@dataclass
+class DemoRepo:
+    path: Path  # the working repository
+    base: str  # the baseline commit (main)
+    head: str  # the commit with the slowdown (the PR's head)
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def demo_repo(cluster: node.Node, tmp_path_factory: pytest.TempPathFactory) -> DemoRepo:
+    """The demo's repository (baseline, then the slowdown), served over HTTPS on the node."""
+    work = tmp_path_factory.mktemp("demo")
+    repo = make_repository(work / "shop", "slow-search")
+    served = cluster.root / "git"
+    served.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["git", "clone", "--quiet", "--bare", str(repo), str(served / "shop.git")], check=True
+    )
+    crt, key = git_server_certificate(cluster)
+    cluster.start(
+        "git",
+        [
+            sys.executable,
+            str(Path(__file__).parent / "gitserver.py"),
+            node.NODE_IP,
+            str(GIT_PORT),
+            str(served),
+            str(crt),
+            str(key),
+        ],
+    )
+    cluster.wait_for("the git server", lambda: node.port_open(node.NODE_IP, GIT_PORT), 30, "git")
+    return DemoRepo(repo, git(repo, "rev-parse", "HEAD~1"), git(repo, "rev-parse", "HEAD"))
+
+
+def git_server_certificate(cluster: node.Node) -> tuple[Path, Path]:
+    ca_crt, ca_key = images.git_ca()
+    folder = cluster.root / "git-tls"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ext").write_text(f"subjectAltName=IP:{node.NODE_IP}\nextendedKeyUsage=serverAuth\n")
+    for argv in (
+        [
+            "openssl",
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "tls.key",
+            "-out",
+            "tls.csr",
+            "-subj",
+            "/CN=perfbot-node-git",
+        ],
+        [
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            "tls.csr",
+            "-CA",
+            str(ca_crt),
+            "-CAkey",
+            str(ca_key),
+            "-CAcreateserial",
+            "-out",
+            "tls.crt",
+            "-days",
+            "2",
+            "-extfile",
+            "ext",
+        ],
+    ):
+        subprocess.run(argv, cwd=folder, check=True, capture_output=True)
+    return folder / "tls.crt", folder / "tls.key"
+
+
+@dataclass
+class Bot:
+    url: str
+    github: GitHubStandIn
+    process: subprocess.Popen
+
+
+@pytest.fixture(scope="session")
+def bot(
+    cluster: node.Node,
+    demo_repo: DemoRepo,
+    tmp_path_factory: pytest.TempPathFactory,
+    project_root: Path,
+) -> Iterator[Bot]:
+    """The bot under gunicorn on the host, the GitHub stand-in behind it, the real Argo Server
+    (on the node) behind that; workflow pods call it back at the host's end of the veth."""
+    work = tmp_path_factory.mktemp("bot")
+    private, public = app_key()
+    (work / "app.pem").write_text(private)
+    (work / "metrics").mkdir()
+    token = install.service_account_token(cluster, "perfbot-bot-token")
+    with GitHubStandIn(app_id=APP_ID, app_public_key=public) as github:
+        repo = github.repo(DEMO_REPO, installation_id=1)
+        repo.branches["main"] = demo_repo.base
+        repo.roles["Codertocat"] = "admin"
+        repo.add_pull(1, head_sha=demo_repo.head, base_ref="main")
+        env = {
+            **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
+            "HOST": node.PEER_IP,
+            "PORT": str(BOT_PORT),
+            "WEB_CONCURRENCY": "2",
+            "PROMETHEUS_MULTIPROC_DIR": str(work / "metrics"),
+            "GITHUB_WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "PERFBOT_CALLBACK_SECRET": CALLBACK_SECRET,
+            "PERFBOT_PUBLIC_URL": f"http://{node.PEER_IP}:{BOT_PORT}",
+            "PERFBOT_CONFIG": str(install.OVERLAY / "perfbot.yaml"),
+            "PERFBOT_HISTORY_URL": str(work / "history.sqlite"),
+            "GITHUB_API_URL": github.api_url,
+            "GITHUB_APP_ID": str(APP_ID),
+            "GITHUB_APP_PRIVATE_KEY_PATH": str(work / "app.pem"),
+            "ARGO_SERVER": f"http://{node.NODE_IP}:{argo.ARGO_PORT}",
+            "ARGO_TOKEN": token,
+            "ARGO_NAMESPACE": install.NAMESPACE,
+            "ARGO_UI_URL": f"http://127.0.0.1:{argo.host_argo_port()}",
+        }
+        log = (work / "gunicorn.log").open("w")
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--config",
+                "python:bot.gunicorn_conf",
+                "bot.wsgi:app",
+            ],
+            cwd=project_root,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://{node.PEER_IP}:{BOT_PORT}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the bot did not start:\n{(work / 'gunicorn.log').read_text()}")
+                time.sleep(0.3)
+            yield Bot(url, github, process)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            shutil.copy(work / "gunicorn.log", cluster.root / "logs" / "bot.log") if (
+                cluster.root / "logs"
+            ).is_dir() else None

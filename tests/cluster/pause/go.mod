@@ -1,0 +1,3 @@
+module perfbot.invalid/cluster/pause
+
+go 1.24.0
