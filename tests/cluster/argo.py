@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -51,13 +52,16 @@ def install_crds(node: Node) -> None:
     crds = argo_source() / "manifests" / "base" / "crds" / "minimal"
     for path in sorted(crds.glob("argoproj.io_*.yaml")):
         node.kubectl("apply", "--server-side", "--force-conflicts", "-f", str(path))
-    node.kubectl(
-        "wait",
-        "--for=condition=Established",
-        "--timeout=60s",
-        "crd/workflows.argoproj.io",
-        "crd/workflowtemplates.argoproj.io",
-    )
+
+    def established() -> bool:
+        query = '{.status.conditions[?(@.type=="Established")].status}'
+        for crd in ("workflows.argoproj.io", "workflowtemplates.argoproj.io"):
+            result = node.kubectl("get", "crd", crd, "-o", f"jsonpath={query}", check=False)
+            if result.stdout.strip() != "True":
+                return False
+        return True
+
+    node.wait_for("Argo's CRDs to be served", established, 60)
 
 
 def start_s3(node: Node) -> None:
@@ -83,7 +87,9 @@ def start_argo(node: Node) -> None:
     """The controller and the Argo Server, with the executor image built here."""
     node.kubectl("create", "namespace", ARGO_NAMESPACE)
     node.kubectl("-n", ARGO_NAMESPACE, "create", "configmap", "workflow-controller-configmap")
-    env = {"KUBECONFIG": str(node.kubeconfig)}
+    # One controller: no leader election (it would also want the identity a pod name gives).
+    env = {"KUBECONFIG": str(node.kubeconfig), "LEADER_ELECTION_DISABLE": "true",
+           "LEADER_ELECTION_IDENTITY": "perfbot-node"}
     folder = images.argo_bin()
     node.start(
         "workflow-controller",
@@ -120,10 +126,12 @@ def start_argo(node: Node) -> None:
     start_forwarder(node, [f"{host_argo_port()}:{NODE_IP}:{ARGO_PORT}"], "forward-argo")
 
     def serving() -> bool:
-        with urllib.request.urlopen(
-            f"http://127.0.0.1:{host_argo_port()}/api/v1/version", timeout=5
-        ) as response:
-            return response.status == 200
+        # With --auth-mode client every API call needs a token: a 401 means it is serving.
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{host_argo_port()}/api/v1/version", timeout=5)
+        except urllib.error.HTTPError as error:
+            return error.code == 401
+        return True
 
     node.wait_for("the Argo Server", serving, 120, "argo-server")
 

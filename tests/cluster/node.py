@@ -105,7 +105,9 @@ class Node:
 
     # --- processes --------------------------------------------------------------------------
     def netns(self, *argv: str) -> list[str]:
-        return ["ip", "netns", "exec", NETNS, *argv]
+        # nsenter, not `ip netns exec`: that one also remounts /sys for the namespace, which
+        # hides the cgroup mounts under /sys/fs/cgroup from the kubelet and runc.
+        return ["nsenter", f"--net=/run/netns/{NETNS}", "--", *argv]
 
     def start(self, name: str, argv: list[str], *, env: dict | None = None) -> int:
         """Start a long-running process in the namespace, in its own process group."""
@@ -172,7 +174,14 @@ def port_open(host: str, port: int, netns: bool = False) -> bool:
             probe.settimeout(1)
             return probe.connect_ex((host, port)) == 0
     result = subprocess.run(
-        ["ip", "netns", "exec", NETNS, "bash", "-c", f"echo > /dev/tcp/{host}/{port}"],
+        [
+            "nsenter",
+            f"--net=/run/netns/{NETNS}",
+            "--",
+            "bash",
+            "-c",
+            f"echo > /dev/tcp/{host}/{port}",
+        ],
         capture_output=True,
         timeout=10,
     )
