@@ -23,12 +23,12 @@ from typing import Any
 
 import click
 
+from workflows.argo_values import UNRESOLVED, read_failures, read_parameters
 from workflows.cli.errors import BadInput
 
 ENV = "PERFBOT_"
 RETRY_DELAYS = (1.0, 3.0, 9.0)
 NO_CALLBACK = "perfbot notify: no callback URL given; nothing sent"
-UNRESOLVED = "{{"  # Argo leaves `{{workflow.failures}}` as is when nothing failed
 VERDICT_KEYS = ("verdict", "overall_verdict")
 UNKNOWN_VERDICT = "unknown"
 MAX_MARKDOWN = 60_000  # a GitHub comment holds 65,536 characters; leave room for the bot's frame
@@ -57,16 +57,12 @@ def overall_verdict(report: Any) -> str:
 
 
 def parse_failures(raw: str | None) -> list[dict[str, Any]]:
-    """Argo's `workflow.failures` JSON; empty when unset or left unresolved by Argo."""
-    if not raw or not raw.strip() or UNRESOLVED in raw or raw.strip() == "null":
-        return []
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"--failures is not JSON: {exc}") from None
-    if not isinstance(data, list):
-        raise BadInput("--failures must be a JSON list")
-    return [item for item in data if isinstance(item, dict)]
+    """Argo's `workflow.failures` in any encoding Argo uses; never fails the exit handler (an
+    unreadable value is reported as one failure quoting it, with a line on stderr)."""
+    failures, note = read_failures(raw)
+    if note:
+        click.echo(f"perfbot notify: {note}", err=True)
+    return failures
 
 
 def _read_json(path: Path | None) -> dict[str, Any] | None:
@@ -136,15 +132,6 @@ def _samples(base: Path | None, head: Path | None) -> dict[str, Any] | None:
         click.echo(SAMPLES_LEFT_OUT.format(why=f"{size} bytes"), err=True)
         return None
     return samples
-
-
-def _parameters(raw: str) -> dict[str, str]:
-    """Argo's `workflow.parameters.json`; empty when unset or not a JSON object."""
-    try:
-        data = json.loads(raw) if raw and UNRESOLVED not in raw else {}
-    except json.JSONDecodeError:
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
 
 def _opt(name: str, **kwargs: Any) -> Any:
@@ -262,7 +249,7 @@ def command(
         report=report,
         failures=parse_failures(failures) if kind == "exit" else [],
         samples=_samples(results_base, results_head) if kind == "result" else None,
-        parameters=_parameters(parameters) if kind == "result" else {},
+        parameters=read_parameters(parameters) if kind == "result" else {},
     )
     if not callback_url:
         click.echo(NO_CALLBACK, err=True)
