@@ -168,9 +168,27 @@ def test_metrics_record_run_duration_and_verdicts(example_templates):
     assert names == ["perfbot_run_duration_seconds", "perfbot_runs_total"]
     duration = template["spec"]["metrics"]["prometheus"][0]
     assert duration["gauge"] == {"realtime": True, "value": "{{workflow.duration}}"}
+    runs = template["spec"]["metrics"]["prometheus"][1]
+    assert {"key": "job", "value": "databend-sql"} in runs["labels"]
     verdicts = templates_by_name(template)["compare"]["metrics"]["prometheus"][0]
     assert verdicts["name"] == "perfbot_verdicts_total"
     assert {"key": "verdict", "value": "{{outputs.parameters.verdict}}"} in verdicts["labels"]
+
+
+@pytest.mark.parametrize(
+    ("metric", "per_run"),
+    [("perfbot_run_duration_seconds", True), ("perfbot_runs_total", False)],
+)
+def test_only_the_duration_gauge_has_a_series_per_run(example_templates, metric, per_run):
+    """Two runs of one job at once must not overwrite one duration series; the counter of
+    finished runs is an aggregate, and a label per run would only multiply its series."""
+    (found,) = [
+        m for m in example_templates[SQL]["spec"]["metrics"]["prometheus"] if m["name"] == metric
+    ]
+    labels = {label["key"]: label["value"] for label in found["labels"]}
+    assert labels["job"] == "databend-sql"
+    assert (labels.get("workflow") == "{{workflow.name}}") is per_run
+    assert ("workflow" in labels) is per_run
 
 
 @pytest.mark.parametrize("step", ["deploy", "benchmark"])

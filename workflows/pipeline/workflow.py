@@ -233,12 +233,15 @@ def workspace_claims(job: JobConfig) -> list[PersistentVolumeClaim] | None:
 
 
 def run_metrics(job: JobConfig) -> list[Gauge | Counter]:
+    """The run's duration, one series per run (`workflow` label: concurrent runs of one job
+    would otherwise overwrite one series), and finished runs by job and status (an aggregate:
+    a label per run would only multiply its series)."""
     job_label = Label(key="job", value=job.name)
     return [
         Gauge(
             name="perfbot_run_duration_seconds",
-            help="Wall time of a perfbot run so far, by job",
-            labels=[job_label],
+            help="Wall time of a perfbot run so far, by job and workflow",
+            labels=[job_label, Label(key="workflow", value=var("workflow.name"))],
             realtime=True,
             value=var("workflow.duration"),
         ),
