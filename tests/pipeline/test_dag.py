@@ -248,3 +248,16 @@ def test_the_compare_step_knows_what_base_and_head_were_asked_as(example_templat
     env = env_of(templates_by_name(example_templates[SQL])["compare"])
     assert env["PERFBOT_BASE_REF"] == "{{workflow.parameters.base-ref}}"
     assert env["PERFBOT_HEAD_REF"] == "{{workflow.parameters.head-ref}}"
+
+
+@pytest.mark.parametrize(
+    ("template", "marked"),
+    [(RG, True), (SQL, False)],
+)
+def test_a_template_with_a_workspace_claim_says_so_in_a_label(example_templates, template, marked):
+    """Overlays select these templates to set the claim's access mode (kustomize cannot patch
+    a field that only some of the templates have)."""
+    metadata = example_templates[template]["metadata"]
+    has_claim = "volumeClaimTemplates" in example_templates[template]["spec"]
+    assert has_claim is marked
+    assert (metadata["labels"].get("perfbot/workspace") == "true") is marked

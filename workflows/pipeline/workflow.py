@@ -66,9 +66,10 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
         raise ValueError(f"job {job.name} is not in the config")
     clone_url = config.clone_url(repo)
     fixed_labels = {**PART_OF, labels.REPO: labels.repo_label(repo), labels.JOB: job.name}
+    claims = workspace_claims(job)
     with WorkflowTemplate(
         name=job.template_name,
-        labels=fixed_labels,
+        labels={**fixed_labels, labels.WORKSPACE: "true"} if claims else fixed_labels,
         annotations={
             "workflows.argoproj.io/description": job.description or f"perfbot {job.name} ({repo})",
             local.WORKSPACE: paths.WORKSPACE,
@@ -89,7 +90,7 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
         active_deadline_seconds=job.deadline,
         pod_gc=PodGC(strategy="OnWorkflowSuccess"),
         ttl_strategy=TTLStrategy(seconds_after_success=DAY, seconds_after_failure=7 * DAY),
-        volume_claim_templates=workspace_claims(job),
+        volume_claim_templates=claims,
         volume_claim_gc=VolumeClaimGC(strategy="OnWorkflowCompletion")
         if job.build.kind == "command"
         else None,
