@@ -251,3 +251,26 @@ def test_verdict_of_prints_the_overall_verdict_of_a_report(tmp_path, report, ver
     result = CliRunner().invoke(main, ["notify", "--verdict-of", str(path)])
     assert result.exit_code == 0
     assert result.stdout == verdict + "\n"
+
+
+@pytest.mark.parametrize(
+    ("template", "message", "explained"),
+    [
+        ("reserve", "timeout", True),
+        ("reserve", "workflow shutdown with strategy: Stop", False),  # a stop stays a stop
+        ("deploy", "timeout", False),
+    ],
+)
+def test_a_reservation_that_timed_out_is_explained_with_the_sizes(
+    steps, receiver, tmp_path, template, message, explained
+):
+    failures = [{"displayName": "reserve", "templateName": template, "message": message}]
+    env = step_env(
+        steps, "notify-exit", receiver.url, tmp_path, PERFBOT_FAILURES=argo_failures(failures)
+    )
+    result = CliRunner().invoke(main, ["notify", "--kind", "exit"], env=env)
+    assert result.exit_code == 0, result.output
+    (payload,) = receiver.payloads()
+    sent = payload.failures[0]["message"]
+    assert sent.startswith(message)
+    assert ("cpu 9, memory 17Gi" in sent) is explained

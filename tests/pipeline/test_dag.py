@@ -82,7 +82,7 @@ def test_measure_holds_the_semaphore_and_hands_on_both_result_artifacts(example_
 
 def test_a_command_line_job_benchmarks_the_builds_on_the_workspace(example_templates):
     template = example_templates[RG]
-    assert list(tasks_by_name(template, "measure")) == ["benchmark"]
+    assert list(tasks_by_name(template, "measure")) == ["reserve", "benchmark"]
     benchmark = templates_by_name(template)["benchmark"]
     env = env_of(benchmark)
     assert env["PERFBOT_TARGET_KIND"] == "dir"

@@ -35,6 +35,7 @@ MAX_MARKDOWN = 60_000  # a GitHub comment holds 65,536 characters; leave room fo
 # Raw samples ride along for Horreum only; above this they are left out, so that a suite with
 # millions of samples never pushes the result over the bot's 25 MB cap and loses the report.
 MAX_SAMPLES_BYTES = 8 * 1024 * 1024
+RESERVE = "reserve"  # the measure DAG's first step (workflows.pipeline.reserve)
 SAMPLES_LEFT_OUT = "perfbot notify: raw samples left out of the result ({why})"
 
 
@@ -63,6 +64,20 @@ def parse_failures(raw: str | None) -> list[dict[str, Any]]:
     if note:
         click.echo(f"perfbot notify: {note}", err=True)
     return failures
+
+
+def explain_reservation(failures: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
+    """A `reserve` step that timed out (Argo's message: "timeout") is a run no benchmark node
+    could take: its message gets the run's sizes (`workflows.pipeline.reserve.note`)."""
+    if not note:
+        return failures
+    explained = []
+    for failure in failures:
+        message = str(failure.get("message") or "")
+        if failure.get("templateName") == RESERVE and "timeout" in message.lower():
+            failure = {**failure, "message": f"{message}: {note}"}
+        explained.append(failure)
+    return explained
 
 
 def _read_json(path: Path | None) -> dict[str, Any] | None:
@@ -168,6 +183,7 @@ def _opt(name: str, **kwargs: Any) -> Any:
 @_opt("results-base", type=click.Path(path_type=Path), default=None, help="Base's result files.")
 @_opt("results-head", type=click.Path(path_type=Path), default=None, help="Head's result files.")
 @_opt("parameters", default="", help="Argo's workflow.parameters.json (for Horreum).")
+@_opt("reserve-note", default="", help="What a timed-out `reserve` step means (exit).")
 @_opt("timeout", type=float, default=10.0, help="Seconds per attempt.")
 def command(
     kind: str | None,
@@ -190,6 +206,7 @@ def command(
     results_base: Path | None,
     results_head: Path | None,
     parameters: str,
+    reserve_note: str,
     timeout: float,
 ) -> None:
     """Send a run's result or end to the bot, signed with PERFBOT_CALLBACK_SECRET."""
@@ -247,7 +264,9 @@ def command(
         or (overall_verdict(report) if report is not None else None),
         report_markdown=_read_text(report_markdown) if kind == "result" else None,
         report=report,
-        failures=parse_failures(failures) if kind == "exit" else [],
+        failures=explain_reservation(parse_failures(failures), reserve_note)
+        if kind == "exit"
+        else [],
         samples=_samples(results_base, results_head) if kind == "result" else None,
         parameters=read_parameters(parameters) if kind == "result" else {},
     )

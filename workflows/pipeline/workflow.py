@@ -53,6 +53,7 @@ from workflows.pipeline.deploy import deploy_template
 from workflows.pipeline.flagged import BENCHMARKS, CONFIRM, flagged_template
 from workflows.pipeline.measure import measure_dag
 from workflows.pipeline.report import EXIT_HANDLER, exit_handler_template, report_template
+from workflows.pipeline.reserve import reserve_template
 from workflows.pipeline.variables import task_artifact, task_parameter, var, workflow_parameter
 
 ENTRYPOINT = "pipeline"
@@ -100,13 +101,13 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
         build = build_template(job, clone_url)
         deploy = deploy_template(job) if job.deploy is not None else None
         benchmark = benchmark_template(job, clone_url)
-        measure = measure_dag(config, job, deploy, benchmark)
+        measure = measure_dag(config, job, deploy, benchmark, reserve_template(config, job))
         compare = compare_template(config, job)
         confirm_rounds = job.benchmark.confirm_rounds
         flagged = flagged_template(config) if confirm_rounds else None
         confirm_compare = compare_template(config, job, confirm=True) if confirm_rounds else None
         report = report_template(config)
-        exit_handler_template(config)
+        exit_handler_template(config, job)
         with DAG(name=ENTRYPOINT):
             shas = {"base": parameters.BASE_SHA, "head": parameters.HEAD_SHA}
             builds = []
