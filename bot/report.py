@@ -50,6 +50,7 @@ TRUNCATED = "\n\n… (report truncated; the full report is in the workflow's art
 UNFINISHED_TITLE = "Finished without a result"
 UNFINISHED_SUMMARY = "The workflow `{name}` succeeded but its result never reached the bot."
 CANCELLED_TITLE = "Stopped"
+ENDED = {"Failed": "failed", "Error": "errored"}  # Argo's phases of a run that did not succeed
 CANCELLED_SUMMARY = "The workflow `{name}` was stopped (superseded by a newer run, or cancelled)."
 
 
@@ -99,7 +100,7 @@ def outcome_for(payload: CallbackPayload, link: str | None) -> Outcome:
             title=CANCELLED_TITLE,
             summary=CANCELLED_SUMMARY.format(name=payload.workflow_name),
         )
-    status = (payload.status or "failed").lower()
+    status = ended(payload.status)
     details = failure_lines(payload) + LOGS.format(
         link=link or "the Argo UI", namespace=payload.namespace, name=payload.workflow_name
     )
@@ -109,6 +110,14 @@ def outcome_for(payload: CallbackPayload, link: str | None) -> Outcome:
         summary=_limit(details),
         comment=_limit(FAILED_HEADER.format(status=status, **shown) + "\n" + details),
     )
+
+
+def ended(status: str) -> str:
+    """How a run ended, in words: Argo's `Error` (a step it could not run, such as a source
+    fetch that failed) is as bad as `Failed` and is reported the same way."""
+    if not status:
+        return ENDED["Failed"]
+    return ENDED.get(status) or f"ended {inert(status.lower(), 40)}"
 
 
 def was_stopped(failures: list[dict[str, Any]]) -> bool:

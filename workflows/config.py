@@ -320,6 +320,12 @@ class PlacementConfig(_Model):
     node_selector: dict[str, str] = Field(default_factory=dict)
     tolerations: list[Toleration] = Field(default_factory=list)
     semaphore: str = "benchmark-nodes"  # key in the semaphore ConfigMap
+    # How long the run's measure pods may wait to be placed (a node added by the autoscaler
+    # included) before the run fails and lets go of the semaphore (the `reserve` step).
+    schedule_timeout: int = Field(default=900, ge=60, le=7200)
+    # The allocatable CPU and memory of the largest benchmark node, when known: a job whose
+    # measure pods together ask for more is refused when the config is loaded.
+    node_capacity: ResourcesConfig | None = None
 
     @field_validator("semaphore")
     @classmethod
@@ -459,6 +465,10 @@ class JobConfig(_Model):
                 "deploy.command: required when the build is a command (no image "
                 "entrypoint to fall back on)"
             )
+        from workflows.pipeline.sizing import misfit  # the sizing rule, beside its template
+
+        if (why := misfit(self)) is not None:
+            raise ValueError(why)
         for key, spec in self.options.items():
             if not PARAMETER_RE.match(spec.parameter):
                 raise ValueError(

@@ -13,6 +13,9 @@ REPO = "perfbot/repo"
 PR = "perfbot/pr"
 JOB = "perfbot/job"
 HEAD_SHA = "perfbot/head-sha"
+# On a WorkflowTemplate (not its runs) that declares the run's workspace claim: what an overlay
+# selects to set the claim's access mode, since kustomize cannot patch a field some lack.
+WORKSPACE = "perfbot/workspace"
 
 # Argo's own labels, used to tell running workflows from finished ones.
 COMPLETED = "workflows.argoproj.io/completed"

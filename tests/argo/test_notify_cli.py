@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.report import outcome_for
 from tests.pipeline.conftest import env_of, templates_by_name
 from workflows import callback
 from workflows.cli import main, notify
@@ -18,6 +19,12 @@ from workflows.config import load_config
 from workflows.pipeline.render import template_dicts
 
 SECRET = "callback-secret"
+# What Argo v4.0.5 substitutes for `{{workflow.parameters.json}}`: json.Marshal of the
+# workflow's parameter list (tests/argo/test_argo_values.py has the encoding rules).
+ARGO_PARAMETERS = (
+    '[{"name":"repo","value":"datafuselabs/databend","description":"owner/name"},'
+    '{"name":"pr","value":"42"},{"name":"rounds","value":"10"}]'
+)
 
 
 class Receiver:
@@ -85,7 +92,8 @@ def step_env(steps, step: str, receiver_url: str, tmp_path: Path, **extra: str):
         "{{workflow.namespace}}": "perfbot",
         "{{inputs.parameters.verdict}}": "regressed",
         "{{workflow.status}}": "Failed",
-        "{{workflow.failures}}": "{{workflow.failures}}",
+        "{{workflow.failures}}": '"null"',  # Argo's strconv.Quote of json.Marshal(nil)
+        "{{workflow.parameters.json}}": ARGO_PARAMETERS,
     }
     env = {}
     for name, value in env_of(steps[step]).items():
@@ -119,19 +127,72 @@ def test_the_report_step_sends_a_signed_result_with_both_reports(steps, receiver
     assert payload.report_markdown.startswith("## perfbot")
 
 
-def test_the_exit_handler_sends_status_and_failures(steps, receiver, tmp_path):
+def argo_failures(failures: list[dict]) -> str:
+    """`{{workflow.failures}}` as Argo v4.0.5 fills it: strconv.Quote(json.Marshal(list))."""
+    return json.dumps(json.dumps(failures, separators=(",", ":")))
+
+
+@pytest.mark.parametrize(
+    ("status", "encoded"),
+    [
+        ("Failed", argo_failures),  # Argo v3.4 and later
+        ("Error", argo_failures),
+        ("Failed", lambda f: json.dumps(f)),  # the plain list, as older Argo and tests sent it
+    ],
+)
+def test_the_exit_handler_sends_status_and_failures(steps, receiver, tmp_path, status, encoded):
     failures = [{"displayName": "build-head", "message": "exit code 2", "templateName": "build"}]
     env = step_env(
-        steps, "notify-exit", receiver.url, tmp_path, PERFBOT_FAILURES=json.dumps(failures)
+        steps,
+        "notify-exit",
+        receiver.url,
+        tmp_path,
+        PERFBOT_FAILURES=encoded(failures),
+        PERFBOT_STATUS=status,
     )
     result = CliRunner().invoke(main, ["notify", "--kind", "exit"], env=env)
     assert result.exit_code == 0, result.output
     (payload,) = receiver.payloads()
-    assert (payload.kind, payload.status, payload.failures) == ("exit", "Failed", failures)
+    assert (payload.kind, payload.status, payload.failures) == ("exit", status, failures)
 
 
-def test_failures_left_unresolved_by_argo_read_as_none(steps, receiver, tmp_path):
-    env = step_env(steps, "notify-exit", receiver.url, tmp_path)
+def test_a_stopped_run_reaches_the_bot_as_cancelled(steps, receiver, tmp_path):
+    failures = [
+        {"displayName": "benchmark", "message": "workflow shutdown with strategy:  Stop"},
+        {"displayName": "measure", "message": "child 'benchmark' failed"},
+    ]
+    env = step_env(
+        steps, "notify-exit", receiver.url, tmp_path, PERFBOT_FAILURES=argo_failures(failures)
+    )
+    result = CliRunner().invoke(main, ["notify", "--kind", "exit"], env=env)
+    assert result.exit_code == 0, result.output
+    (payload,) = receiver.payloads()
+    assert outcome_for(payload, None).conclusion == "cancelled"
+
+
+@pytest.mark.parametrize("raw", ["{oops", '"[{\\"message', "42", '"{}"'])
+def test_unreadable_failures_never_fail_the_exit_handler(steps, receiver, tmp_path, raw):
+    env = step_env(steps, "notify-exit", receiver.url, tmp_path, PERFBOT_FAILURES=raw)
+    result = CliRunner().invoke(main, ["notify", "--kind", "exit"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "workflow.failures" in result.stderr
+    (payload,) = receiver.payloads()
+    assert len(payload.failures) == 1
+    assert outcome_for(payload, None).conclusion == "failure"
+
+
+def test_the_report_step_sends_the_workflow_parameters_from_argos_list(steps, receiver, reports):
+    env = step_env(steps, "report", receiver.url, reports)
+    assert env["PERFBOT_PARAMETERS"] == ARGO_PARAMETERS
+    result = CliRunner().invoke(main, ["notify", "--kind", "result"], env=env)
+    assert result.exit_code == 0, result.output
+    (payload,) = receiver.payloads()
+    assert payload.parameters == {"repo": "datafuselabs/databend", "pr": "42", "rounds": "10"}
+
+
+@pytest.mark.parametrize("raw", ['"null"', "null", "", "{{workflow.failures}}"])
+def test_no_failures_read_as_none(steps, receiver, tmp_path, raw):
+    env = step_env(steps, "notify-exit", receiver.url, tmp_path, PERFBOT_FAILURES=raw)
     result = CliRunner().invoke(main, ["notify", "--kind", "exit"], env=env)
     assert result.exit_code == 0, result.output
     assert receiver.payloads()[0].failures == []
@@ -190,3 +251,26 @@ def test_verdict_of_prints_the_overall_verdict_of_a_report(tmp_path, report, ver
     result = CliRunner().invoke(main, ["notify", "--verdict-of", str(path)])
     assert result.exit_code == 0
     assert result.stdout == verdict + "\n"
+
+
+@pytest.mark.parametrize(
+    ("template", "message", "explained"),
+    [
+        ("reserve", "timeout", True),
+        ("reserve", "workflow shutdown with strategy: Stop", False),  # a stop stays a stop
+        ("deploy", "timeout", False),
+    ],
+)
+def test_a_reservation_that_timed_out_is_explained_with_the_sizes(
+    steps, receiver, tmp_path, template, message, explained
+):
+    failures = [{"displayName": "reserve", "templateName": template, "message": message}]
+    env = step_env(
+        steps, "notify-exit", receiver.url, tmp_path, PERFBOT_FAILURES=argo_failures(failures)
+    )
+    result = CliRunner().invoke(main, ["notify", "--kind", "exit"], env=env)
+    assert result.exit_code == 0, result.output
+    (payload,) = receiver.payloads()
+    sent = payload.failures[0]["message"]
+    assert sent.startswith(message)
+    assert ("cpu 9, memory 17Gi" in sent) is explained

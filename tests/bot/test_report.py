@@ -63,3 +63,20 @@ def test_a_huge_report_is_cut_to_what_github_accepts() -> None:
     assert len(outcome.comment) < 65536
     assert outcome.comment.endswith("in the workflow's artifacts)")
     assert len(outcome.summary) <= MAX_COMMENT + 100
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ("Failed", "the run failed"),
+        ("Error", "the run errored"),  # Argo's phase for a step it could not run (a fetch)
+        ("", "the run failed"),
+        ("Weird", "the run ended weird"),
+    ],
+)
+def test_a_failed_or_errored_run_is_said_in_words(status: str, said: str) -> None:
+    failures = [{"displayName": "build-head", "templateName": "build", "message": "boom"}]
+    outcome = outcome_for(exit_callback("perf-1", status, failures), LINK)
+    assert outcome.conclusion == "failure"
+    assert outcome.title.lower().startswith(said)
+    assert f": {said}" in (outcome.comment or "")

@@ -10,6 +10,12 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.deploy_overlays.manifests import (
+    SA_TOKEN,
+    executor_accounts,
+    missing_executor_tokens,
+)
+
 pytestmark = pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl is not installed")
 
 NAMESPACE = "perfbot"
@@ -137,3 +143,36 @@ def test_secrets_are_referenced_never_filled(objects):
         "PERFBOT_CALLBACK_SECRET": "perfbot-callback",
     }
     assert not any("value" in e and "SECRET" in e["name"] for e in env["env"])
+
+
+def test_every_executor_account_has_the_token_secret_argo_mounts(objects):
+    assert executor_accounts(objects) == {"perfbot-executor"}
+    assert missing_executor_tokens(objects) == set()
+    accounts = {o["metadata"]["name"] for o in find(objects, "ServiceAccount")}
+    assert executor_accounts(objects) <= accounts
+
+
+def _token(name: str, account: str, kind: str = SA_TOKEN) -> dict[str, Any]:
+    annotations = {"kubernetes.io/service-account.name": account}
+    return {"kind": "Secret", "type": kind, "metadata": {"name": name, "annotations": annotations}}
+
+
+EXECUTOR_TEMPLATE = {
+    "kind": "WorkflowTemplate",
+    "metadata": {"name": "t"},
+    "spec": {"executor": {"serviceAccountName": "runner"}},
+}
+
+
+@pytest.mark.parametrize(
+    ("secrets", "missing"),
+    [
+        ([_token("runner.service-account-token", "runner")], set()),
+        ([], {"runner"}),
+        ([_token("runner-token", "runner")], {"runner"}),  # not the name Argo looks for
+        ([_token("runner.service-account-token", "other")], {"runner"}),
+        ([_token("runner.service-account-token", "runner", "Opaque")], {"runner"}),
+    ],
+)
+def test_the_executor_token_check_finds_what_argo_would_miss(secrets, missing):
+    assert missing_executor_tokens([EXECUTOR_TEMPLATE, *secrets]) == missing

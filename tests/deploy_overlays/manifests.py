@@ -88,3 +88,31 @@ def _matches(toleration: dict[str, Any], taint: dict[str, Any]) -> bool:
     return toleration.get("key") == taint["key"] and toleration.get("value", "") == taint.get(
         "value", ""
     )
+
+
+SA_TOKEN = "kubernetes.io/service-account-token"
+SA_NAME_ANNOTATION = "kubernetes.io/service-account.name"
+
+
+def executor_accounts(objects: list[dict[str, Any]]) -> set[str]:
+    """The ServiceAccounts the WorkflowTemplates name for Argo's init and wait containers."""
+    return {
+        name
+        for t in find(objects, "WorkflowTemplate")
+        if (name := (t["spec"].get("executor") or {}).get("serviceAccountName"))
+    }
+
+
+def missing_executor_tokens(objects: list[dict[str, Any]]) -> set[str]:
+    """Executor accounts without the token Secret Argo mounts into every workflow pod when the
+    pods do not automount a token: `<account>.service-account-token`, of type
+    service-account-token, annotated with the account (Kubernetes fills it in). Without it
+    every pod waits at Init:0/1 ("secret ... not found") until the run's deadline."""
+    present = {
+        s["metadata"]["name"]
+        for s in find(objects, "Secret")
+        if s.get("type") == SA_TOKEN
+        and (s["metadata"].get("annotations") or {}).get(SA_NAME_ANNOTATION)
+        == s["metadata"]["name"].removesuffix(".service-account-token")
+    }
+    return {a for a in executor_accounts(objects) if f"{a}.service-account-token" not in present}

@@ -20,7 +20,8 @@ from workflows.cli import SUBCOMMANDS
 GUIDE = ROOT / "docs" / "operations.md"
 TEMPLATES = ROOT / "templates"
 ARGO_METRIC_PREFIX = "argo_workflows_"
-AUTOMATIC_SECRETS = {"perfbot-bot-token"}  # a service-account-token Secret Kubernetes fills in
+# service-account-token Secrets Kubernetes fills in
+AUTOMATIC_SECRETS = {"perfbot-bot-token", "perfbot-executor.service-account-token"}
 
 
 def shell_commands() -> list[list[str]]:

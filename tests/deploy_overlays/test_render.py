@@ -23,8 +23,10 @@ from tests.deploy_overlays.manifests import (
     ROOT,
     bot_container,
     bot_pod_spec,
+    executor_accounts,
     find,
     kustomize,
+    missing_executor_tokens,
     needs_kubectl,
     one,
     steps,
@@ -112,6 +114,11 @@ def test_the_overlay_applies_every_committed_template_with_no_step_added(objects
         for t in find(objects, "WorkflowTemplate")
     }
     assert applied == committed
+
+
+def test_every_executor_account_has_the_token_secret_argo_mounts(objects):
+    assert executor_accounts(objects)
+    assert missing_executor_tokens(objects) == set()
 
 
 def test_no_secret_value_is_rendered(objects):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from tests.deploy_overlays.manifests import (
@@ -71,3 +72,34 @@ def test_runs_have_a_default_artifact_repository_reachable_from_this_namespace(s
 def test_one_run_measures_at_a_time_on_the_one_node(single_node):
     semaphores = one(single_node, "ConfigMap", "perfbot-semaphores")["data"]
     assert semaphores["benchmark-nodes"] == "1"
+
+
+def workspace_modes(objects) -> dict[str, list[str]]:
+    """The workspace claim's access modes of every template that has one, by template."""
+    return {
+        template["metadata"]["name"]: claim["spec"]["accessModes"]
+        for template in find(objects, "WorkflowTemplate")
+        for claim in template["spec"].get("volumeClaimTemplates", [])
+        if claim["metadata"]["name"] == "workspace"
+    }
+
+
+@pytest.mark.parametrize(
+    ("overlay", "mode"),
+    [("single_node", "ReadWriteOnce"), ("cloud", "ReadWriteMany")],
+)
+def test_the_workspace_is_read_write_once_on_one_node_only(request, overlay, mode):
+    """kind's and k3d's provisioners give only ReadWriteOnce, and one node needs no more; on a
+    cluster the builds and the benchmark may land on different nodes."""
+    modes = workspace_modes(request.getfixturevalue(overlay))
+    assert modes  # the example's command job keeps its build on a workspace
+    assert set(map(tuple, modes.values())) == {(mode,)}
+
+
+def test_templates_without_a_workspace_get_none_on_one_node(single_node):
+    without = [
+        t["metadata"]["name"]
+        for t in find(single_node, "WorkflowTemplate")
+        if "volumeClaimTemplates" not in t["spec"]
+    ]
+    assert without  # the image job: its build is an image, not a workspace

@@ -7,7 +7,10 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.local.conftest import PYTHON, RunTemplate, dag, git, node, params, workflow
+from workflows.argo_values import go_unquote, read_failures
 from workflows.local import processes
 from workflows.local.executor import Executor
 from workflows.local.nodes import Phase
@@ -74,11 +77,9 @@ def test_a_template_timeout_fails_only_that_step(run_template: RunTemplate) -> N
     assert "exceeded its deadline" in node(result, "s").message
 
 
-def test_the_exit_handler_sees_the_status_and_the_failures(
-    run_template: RunTemplate, tmp_path: Path
-) -> None:
-    report = tmp_path / "exit.json"
-    notify = {
+def _exit_recorder(report: Path) -> dict:
+    """An exit handler that writes the raw env values Argo's variables became."""
+    return {
         "name": "notify",
         "container": {
             "image": "x",
@@ -86,27 +87,94 @@ def test_the_exit_handler_sees_the_status_and_the_failures(
                 PYTHON,
                 "-c",
                 "import os, sys, json, pathlib; pathlib.Path(sys.argv[1]).write_text(json.dumps("
-                "{'status': os.environ['STATUS'], "
-                "'failures': json.loads(os.environ['FAILURES'])}))",
+                "{k: os.environ[k] for k in ('STATUS', 'FAILURES', 'PARAMETERS')}))",
                 str(report),
             ],
             "env": [
                 {"name": "STATUS", "value": "{{workflow.status}}"},
                 {"name": "FAILURES", "value": "{{workflow.failures}}"},
+                {"name": "PARAMETERS", "value": "{{workflow.parameters.json}}"},
             ],
         },
     }
-    broken = {"name": "broken", "container": {"image": "x", "command": ["false"]}}
+
+
+BROKEN = {"name": "broken", "container": {"image": "x", "command": ["false"]}}
+FINE = {"name": "fine", "container": {"image": "x", "command": ["true"]}}
+# A git input artifact of a commit that does not exist: Argo's init container cannot load it,
+# and the node ends in Error, not Failed.
+UNFETCHABLE = {
+    "name": "unfetchable",
+    "inputs": {
+        "artifacts": [
+            {"name": "source", "path": "/perfbot/src", "git": {"repo": "x", "revision": "f" * 40}}
+        ]
+    },
+    "container": {"image": "x", "command": ["true"]},
+}
+
+
+@pytest.mark.parametrize(
+    ("step", "status", "failed"),
+    [
+        (BROKEN, "Failed", [("b", "broken", "Failed", "exited with code 1")]),
+        (FINE, "Succeeded", []),
+        (UNFETCHABLE, "Error", [("b", "unfetchable", "Error", None)]),
+    ],
+)
+def test_the_exit_handler_sees_what_argo_hands_it(
+    run_template: RunTemplate, tmp_path: Path, step: dict, status: str, failed: list
+) -> None:
+    report = tmp_path / "exit.json"
+    arguments = {
+        "parameters": [
+            {"name": "pr", "value": "0", "description": "pull request"},
+            {"name": "rebuild", "value": "true", "enum": ["true", "false"]},
+        ]
+    }
     result, _ = run_template(
-        workflow(dag("main", {"name": "b", "template": "broken"}), broken, notify, onExit="notify")
+        workflow(
+            dag("main", {"name": "b", "template": step["name"]}),
+            step,
+            _exit_recorder(report),
+            onExit="notify",
+            arguments=arguments,
+        ),
+        {"pr": "7"},
     )
     assert result.exit_handler is not None
     assert result.exit_handler.phase == Phase.SUCCEEDED
+    assert result.phase.value == status
     seen = json.loads(report.read_text())
-    assert seen["status"] == "Failed"
-    assert [(f["displayName"], f["templateName"], f["message"]) for f in seen["failures"]] == [
-        ("b", "broken", "exited with code 1")
+    assert seen["STATUS"] == status
+    # strconv.Quote(json.Marshal(failures)): a Go-quoted string, `"null"` for none
+    raw = seen["FAILURES"]
+    assert raw.startswith('"')
+    assert raw.endswith('"')
+    listed = json.loads(go_unquote(raw))
+    if not failed:
+        assert raw == '"null"'
+        assert listed is None
+    else:
+        got = [(f["displayName"], f["templateName"], f["phase"], f["message"]) for f in listed]
+        assert [g[:3] for g in got] == [f[:3] for f in failed]
+        for (*_, message), (*_, expected) in zip(got, failed, strict=True):
+            assert message == (expected or message)
+            assert message
+        assert list(listed[0]) == [
+            "displayName",
+            "message",
+            "templateName",
+            "phase",
+            "podName",
+            "finishedAt",
+        ]
+    # json.Marshal(spec.arguments.parameters): a list, in Go's field order, with the run's values
+    assert json.loads(seen["PARAMETERS"]) == [
+        {"name": "pr", "value": "7", "description": "pull request"},
+        {"name": "rebuild", "value": "true", "enum": ["true", "false"]},
     ]
+    assert read_failures(seen["FAILURES"])[0] == (listed or [])
 
 
 # A step that records its process group, starts a grandchild in the same group, and sleeps.

@@ -82,7 +82,7 @@ def test_measure_holds_the_semaphore_and_hands_on_both_result_artifacts(example_
 
 def test_a_command_line_job_benchmarks_the_builds_on_the_workspace(example_templates):
     template = example_templates[RG]
-    assert list(tasks_by_name(template, "measure")) == ["benchmark"]
+    assert list(tasks_by_name(template, "measure")) == ["reserve", "benchmark"]
     benchmark = templates_by_name(template)["benchmark"]
     env = env_of(benchmark)
     assert env["PERFBOT_TARGET_KIND"] == "dir"
@@ -168,9 +168,27 @@ def test_metrics_record_run_duration_and_verdicts(example_templates):
     assert names == ["perfbot_run_duration_seconds", "perfbot_runs_total"]
     duration = template["spec"]["metrics"]["prometheus"][0]
     assert duration["gauge"] == {"realtime": True, "value": "{{workflow.duration}}"}
+    runs = template["spec"]["metrics"]["prometheus"][1]
+    assert {"key": "job", "value": "databend-sql"} in runs["labels"]
     verdicts = templates_by_name(template)["compare"]["metrics"]["prometheus"][0]
     assert verdicts["name"] == "perfbot_verdicts_total"
     assert {"key": "verdict", "value": "{{outputs.parameters.verdict}}"} in verdicts["labels"]
+
+
+@pytest.mark.parametrize(
+    ("metric", "per_run"),
+    [("perfbot_run_duration_seconds", True), ("perfbot_runs_total", False)],
+)
+def test_only_the_duration_gauge_has_a_series_per_run(example_templates, metric, per_run):
+    """Two runs of one job at once must not overwrite one duration series; the counter of
+    finished runs is an aggregate, and a label per run would only multiply its series."""
+    (found,) = [
+        m for m in example_templates[SQL]["spec"]["metrics"]["prometheus"] if m["name"] == metric
+    ]
+    labels = {label["key"]: label["value"] for label in found["labels"]}
+    assert labels["job"] == "databend-sql"
+    assert (labels.get("workflow") == "{{workflow.name}}") is per_run
+    assert ("workflow" in labels) is per_run
 
 
 @pytest.mark.parametrize("step", ["deploy", "benchmark"])
@@ -230,3 +248,16 @@ def test_the_compare_step_knows_what_base_and_head_were_asked_as(example_templat
     env = env_of(templates_by_name(example_templates[SQL])["compare"])
     assert env["PERFBOT_BASE_REF"] == "{{workflow.parameters.base-ref}}"
     assert env["PERFBOT_HEAD_REF"] == "{{workflow.parameters.head-ref}}"
+
+
+@pytest.mark.parametrize(
+    ("template", "marked"),
+    [(RG, True), (SQL, False)],
+)
+def test_a_template_with_a_workspace_claim_says_so_in_a_label(example_templates, template, marked):
+    """Overlays select these templates to set the claim's access mode (kustomize cannot patch
+    a field that only some of the templates have)."""
+    metadata = example_templates[template]["metadata"]
+    has_claim = "volumeClaimTemplates" in example_templates[template]["spec"]
+    assert has_claim is marked
+    assert (metadata["labels"].get("perfbot/workspace") == "true") is marked

@@ -406,3 +406,35 @@ def test_compare_writes_both_reports_and_the_verdict_in_one_run(tmp_path):
         f"--write markdown={out}/report.md --write verdict={out}/verdict --threshold 0.05",
     ]
     assert (out / "verdict").read_text() == "regressed\n"
+
+
+@pytest.mark.parametrize(
+    ("missing", "round_side"),
+    [("base", "round 1 on base"), ("head", "round 1 on head")],
+)
+def test_a_round_whose_build_directory_is_missing_fails_and_runs_nothing(
+    tmp_path, example_templates, missing, round_side
+):
+    """`set -e` does not act inside `( ... ) || fail`: a failed `cd` must stop the round itself,
+    not run the command in the wrong directory. Run as the rendered template runs it."""
+    (step,) = [
+        t
+        for t in example_templates["perf-ripgrep-search.yaml"]["spec"]["templates"]
+        if t["name"] == "benchmark"
+    ]
+    sh, dash_c, script, name = step["container"]["command"][:4]
+    env = bench_env(tmp_path, "1", "dir")
+    (tmp_path / "workspace" / missing).rmdir()
+    result = subprocess.run(
+        [sh, dash_c, script, name, "sh", "-c", RECORD],
+        env={"PATH": os.environ["PATH"], **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"{round_side} failed" in result.stderr
+    assert "cannot enter" in result.stderr
+    ran = (tmp_path / "log").read_text().split() if (tmp_path / "log").exists() else []
+    assert missing not in ran  # the command never ran for the side without its directory

@@ -23,18 +23,19 @@ from typing import Any
 
 import click
 
+from workflows.argo_values import UNRESOLVED, read_failures, read_parameters
 from workflows.cli.errors import BadInput
 
 ENV = "PERFBOT_"
 RETRY_DELAYS = (1.0, 3.0, 9.0)
 NO_CALLBACK = "perfbot notify: no callback URL given; nothing sent"
-UNRESOLVED = "{{"  # Argo leaves `{{workflow.failures}}` as is when nothing failed
 VERDICT_KEYS = ("verdict", "overall_verdict")
 UNKNOWN_VERDICT = "unknown"
 MAX_MARKDOWN = 60_000  # a GitHub comment holds 65,536 characters; leave room for the bot's frame
 # Raw samples ride along for Horreum only; above this they are left out, so that a suite with
 # millions of samples never pushes the result over the bot's 25 MB cap and loses the report.
 MAX_SAMPLES_BYTES = 8 * 1024 * 1024
+RESERVE = "reserve"  # the measure DAG's first step (workflows.pipeline.reserve)
 SAMPLES_LEFT_OUT = "perfbot notify: raw samples left out of the result ({why})"
 
 
@@ -57,16 +58,26 @@ def overall_verdict(report: Any) -> str:
 
 
 def parse_failures(raw: str | None) -> list[dict[str, Any]]:
-    """Argo's `workflow.failures` JSON; empty when unset or left unresolved by Argo."""
-    if not raw or not raw.strip() or UNRESOLVED in raw or raw.strip() == "null":
-        return []
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise BadInput(f"--failures is not JSON: {exc}") from None
-    if not isinstance(data, list):
-        raise BadInput("--failures must be a JSON list")
-    return [item for item in data if isinstance(item, dict)]
+    """Argo's `workflow.failures` in any encoding Argo uses; never fails the exit handler (an
+    unreadable value is reported as one failure quoting it, with a line on stderr)."""
+    failures, note = read_failures(raw)
+    if note:
+        click.echo(f"perfbot notify: {note}", err=True)
+    return failures
+
+
+def explain_reservation(failures: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
+    """A `reserve` step that timed out (Argo's message: "timeout") is a run no benchmark node
+    could take: its message gets the run's sizes (`workflows.pipeline.reserve.note`)."""
+    if not note:
+        return failures
+    explained = []
+    for failure in failures:
+        message = str(failure.get("message") or "")
+        if failure.get("templateName") == RESERVE and "timeout" in message.lower():
+            failure = {**failure, "message": f"{message}: {note}"}
+        explained.append(failure)
+    return explained
 
 
 def _read_json(path: Path | None) -> dict[str, Any] | None:
@@ -138,15 +149,6 @@ def _samples(base: Path | None, head: Path | None) -> dict[str, Any] | None:
     return samples
 
 
-def _parameters(raw: str) -> dict[str, str]:
-    """Argo's `workflow.parameters.json`; empty when unset or not a JSON object."""
-    try:
-        data = json.loads(raw) if raw and UNRESOLVED not in raw else {}
-    except json.JSONDecodeError:
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
 def _opt(name: str, **kwargs: Any) -> Any:
     env = ENV + name.upper().replace("-", "_")
     return click.option(f"--{name}", envvar=env, show_envvar=True, **kwargs)
@@ -181,6 +183,7 @@ def _opt(name: str, **kwargs: Any) -> Any:
 @_opt("results-base", type=click.Path(path_type=Path), default=None, help="Base's result files.")
 @_opt("results-head", type=click.Path(path_type=Path), default=None, help="Head's result files.")
 @_opt("parameters", default="", help="Argo's workflow.parameters.json (for Horreum).")
+@_opt("reserve-note", default="", help="What a timed-out `reserve` step means (exit).")
 @_opt("timeout", type=float, default=10.0, help="Seconds per attempt.")
 def command(
     kind: str | None,
@@ -203,6 +206,7 @@ def command(
     results_base: Path | None,
     results_head: Path | None,
     parameters: str,
+    reserve_note: str,
     timeout: float,
 ) -> None:
     """Send a run's result or end to the bot, signed with PERFBOT_CALLBACK_SECRET."""
@@ -260,9 +264,11 @@ def command(
         or (overall_verdict(report) if report is not None else None),
         report_markdown=_read_text(report_markdown) if kind == "result" else None,
         report=report,
-        failures=parse_failures(failures) if kind == "exit" else [],
+        failures=explain_reservation(parse_failures(failures), reserve_note)
+        if kind == "exit"
+        else [],
         samples=_samples(results_base, results_head) if kind == "result" else None,
-        parameters=_parameters(parameters) if kind == "result" else {},
+        parameters=read_parameters(parameters) if kind == "result" else {},
     )
     if not callback_url:
         click.echo(NO_CALLBACK, err=True)

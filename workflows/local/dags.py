@@ -177,8 +177,8 @@ class DagSteps:
         failure: Node | None,
         frame: Frame,
     ) -> tuple[Phase, str]:
-        if failure is not None:
-            return Phase.FAILED, f"{failure.name} {failure.phase.value.lower()}"
+        if failure is not None:  # Argo: the DAG takes the failed branch's phase, Failed or Error
+            return failure.phase, f"{failure.name} {failure.phase.value.lower()}"
         reason = frame.stop.reason()
         if reason is not None:
             node.stopped = True

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from workflows.argo_values import parameters_value
 from workflows.local import containers, extensions, preflight, probes, processes
 from workflows.local.containers import RunContext, StepError
 from workflows.local.dags import DagSteps
@@ -179,8 +180,8 @@ class Executor(DagSteps, TaskSteps, PodSteps):
             "workflow.status": self.status,
             "workflow.failures": self.state.failures_json(),
             "workflow.duration": f"{time.monotonic() - self._started:.3f}",
-            "workflow.parameters.json": json.dumps(
-                [{"name": k, "value": v} for k, v in self.parameters.items()]
+            "workflow.parameters.json": parameters_value(
+                (self.spec.get("arguments") or {}).get("parameters") or [], self.parameters
             ),
         }
         for key, value in self.parameters.items():

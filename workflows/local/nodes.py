@@ -7,7 +7,6 @@ readiness probe is `Succeeded` with `daemoned` set, which is what `a.Daemoned` t
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,6 +14,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from workflows.argo_values import failures_value
 
 if TYPE_CHECKING:
     from workflows.local.selfreport import Progress
@@ -125,7 +126,8 @@ class RunState:
         return [n for n in self.nodes() if n.leaf and n.phase.bad and not n.stopped]
 
     def failures_json(self) -> str:
-        """`{{workflow.failures}}`: Argo's JSON list of failed nodes."""
+        """`{{workflow.failures}}` as Argo fills it: the Go-quoted JSON list of failed nodes,
+        `"null"` when none failed (`workflows.argo_values`)."""
         items = [
             {
                 "displayName": node.name,
@@ -138,4 +140,4 @@ class RunState:
             for node in self.nodes()
             if node.leaf and node.phase.bad
         ]
-        return json.dumps(items, separators=(",", ":"))
+        return failures_value(items)

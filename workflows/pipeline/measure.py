@@ -40,7 +40,11 @@ def synchronization(config: PerfbotConfig, job: JobConfig) -> Synchronization:
 
 
 def measure_dag(
-    config: PerfbotConfig, job: JobConfig, deploy: Container | None, benchmark: Container
+    config: PerfbotConfig,
+    job: JobConfig,
+    deploy: Container | None,
+    benchmark: Container,
+    reserve: Container,
 ) -> DAG:
     with DAG(
         name=NAME,
@@ -56,8 +60,9 @@ def measure_dag(
         ],
     ) as dag:
         passed = {name: input_parameter(name) for name in (ROUNDS_INPUT, BENCHMARKS_INPUT)}
+        reserved = reserve(name="reserve")  # first: a run that cannot be placed fails fast
         if deploy is None:
-            benchmark(name="benchmark", arguments=passed)
+            reserved >> benchmark(name="benchmark", arguments=passed)
             return dag
         shas = {"base": BASE_SHA, "head": HEAD_SHA}
         deployed = [
@@ -75,6 +80,7 @@ def measure_dag(
         for side in SIDES:
             arguments[f"{side}-host"] = task_ip(f"deploy-{side}")
             arguments[f"{side}-port"] = input_parameter(f"{side}-port")
+        reserved >> deployed
         deployed >> benchmark(name="benchmark", arguments=arguments)
     return dag
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from hera.workflows import Artifact, Container, Env, Parameter, SecretEnv
 
-from workflows.config import PerfbotConfig
-from workflows.pipeline import paths
+from workflows.config import JobConfig, PerfbotConfig
+from workflows.pipeline import paths, reserve
 from workflows.pipeline.parameters import (
     BASE_REF,
     BASE_SHA,
@@ -74,8 +74,9 @@ def report_template(config: PerfbotConfig) -> Container:
     )
 
 
-def exit_handler_template(config: PerfbotConfig) -> Container:
-    """Always runs; tells the bot how the run ended (`workflow.failures` names the failed step)."""
+def exit_handler_template(config: PerfbotConfig, job: JobConfig) -> Container:
+    """Always runs; tells the bot how the run ended (`workflow.failures` names the failed step;
+    a `reserve` that timed out is explained with the run's sizes)."""
     return Container(
         name=EXIT_HANDLER,
         image=config.perfbot_image,
@@ -84,5 +85,6 @@ def exit_handler_template(config: PerfbotConfig) -> Container:
             *notify_env(config),
             Env(name="PERFBOT_STATUS", value=var("workflow.status")),
             Env(name="PERFBOT_FAILURES", value=var("workflow.failures")),
+            Env(name=reserve.NOTE_ENV, value=reserve.note(job)),
         ],
     )

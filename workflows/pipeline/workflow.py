@@ -53,6 +53,7 @@ from workflows.pipeline.deploy import deploy_template
 from workflows.pipeline.flagged import BENCHMARKS, CONFIRM, flagged_template
 from workflows.pipeline.measure import measure_dag
 from workflows.pipeline.report import EXIT_HANDLER, exit_handler_template, report_template
+from workflows.pipeline.reserve import reserve_template
 from workflows.pipeline.variables import task_artifact, task_parameter, var, workflow_parameter
 
 ENTRYPOINT = "pipeline"
@@ -66,9 +67,10 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
         raise ValueError(f"job {job.name} is not in the config")
     clone_url = config.clone_url(repo)
     fixed_labels = {**PART_OF, labels.REPO: labels.repo_label(repo), labels.JOB: job.name}
+    claims = workspace_claims(job)
     with WorkflowTemplate(
         name=job.template_name,
-        labels=fixed_labels,
+        labels={**fixed_labels, labels.WORKSPACE: "true"} if claims else fixed_labels,
         annotations={
             "workflows.argoproj.io/description": job.description or f"perfbot {job.name} ({repo})",
             local.WORKSPACE: paths.WORKSPACE,
@@ -89,7 +91,7 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
         active_deadline_seconds=job.deadline,
         pod_gc=PodGC(strategy="OnWorkflowSuccess"),
         ttl_strategy=TTLStrategy(seconds_after_success=DAY, seconds_after_failure=7 * DAY),
-        volume_claim_templates=workspace_claims(job),
+        volume_claim_templates=claims,
         volume_claim_gc=VolumeClaimGC(strategy="OnWorkflowCompletion")
         if job.build.kind == "command"
         else None,
@@ -99,13 +101,13 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
         build = build_template(job, clone_url)
         deploy = deploy_template(job) if job.deploy is not None else None
         benchmark = benchmark_template(job, clone_url)
-        measure = measure_dag(config, job, deploy, benchmark)
+        measure = measure_dag(config, job, deploy, benchmark, reserve_template(config, job))
         compare = compare_template(config, job)
         confirm_rounds = job.benchmark.confirm_rounds
         flagged = flagged_template(config) if confirm_rounds else None
         confirm_compare = compare_template(config, job, confirm=True) if confirm_rounds else None
         report = report_template(config)
-        exit_handler_template(config)
+        exit_handler_template(config, job)
         with DAG(name=ENTRYPOINT):
             shas = {"base": parameters.BASE_SHA, "head": parameters.HEAD_SHA}
             builds = []
@@ -233,12 +235,15 @@ def workspace_claims(job: JobConfig) -> list[PersistentVolumeClaim] | None:
 
 
 def run_metrics(job: JobConfig) -> list[Gauge | Counter]:
+    """The run's duration, one series per run (`workflow` label: concurrent runs of one job
+    would otherwise overwrite one series), and finished runs by job and status (an aggregate:
+    a label per run would only multiply its series)."""
     job_label = Label(key="job", value=job.name)
     return [
         Gauge(
             name="perfbot_run_duration_seconds",
-            help="Wall time of a perfbot run so far, by job",
-            labels=[job_label],
+            help="Wall time of a perfbot run so far, by job and workflow",
+            labels=[job_label, Label(key="workflow", value=var("workflow.name"))],
             realtime=True,
             value=var("workflow.duration"),
         ),

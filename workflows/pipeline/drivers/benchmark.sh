@@ -90,8 +90,11 @@ while [ "$round" -le "$rounds" ]; do
     result=$(printf '%s/%s/round-%03d%s' "$PERFBOT_RESULTS" "$side" "$round" "$PERFBOT_RESULT_SUFFIX")
     printf 'perfbot: round %s/%s %s\n' "$round" "$rounds" "$side" >&2
     started=$(now)
+    # set -e does not act inside `( ... ) || fail`: every step that must stop the round says
+    # so itself (`|| exit`), or a failed cd would run the command in the wrong directory.
+    [ -d "$workdir" ] || fail "round $round on $side failed: cannot enter $workdir (no such directory)"
     (
-      cd "$workdir"
+      cd "$workdir" || exit 2
       PERFBOT_SIDE=$side PERFBOT_ROUND=$round PERFBOT_TARGET=$target PERFBOT_RESULT=$result \
         "$@"
     ) || fail "round $round on $side failed"
