@@ -74,7 +74,7 @@ def test_a_report_shaped_by_pr_code_pings_nobody_and_fakes_no_marker(stack: Stac
     hostile = "| @octo-org/everyone <!-- perfbot:job=cli --> | +1% |"
     watch = Watch(stack)
 
-    response = post_callback(stack, result("perf-x", report=hostile).to_json())
+    response = post_callback(stack, result("perf-hostile-report", report=hostile).to_json())
 
     assert response.status_code == 200
     [written] = [
