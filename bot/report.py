@@ -145,7 +145,13 @@ def _at_step(failures: list[dict[str, Any]]) -> str:
 
 
 def _limit(text: str) -> str:
-    return text if len(text) <= MAX_COMMENT else text[:MAX_COMMENT] + TRUNCATED
+    """At most MAX_COMMENT characters plus the note, cut after a whole line: a table row cut
+    in half would show as a broken row (or, with its `|` gone, as text under the table)."""
+    if len(text) <= MAX_COMMENT:
+        return text
+    kept = text[:MAX_COMMENT]
+    cut = kept.rfind("\n")
+    return (kept[:cut] if cut > 0 else kept) + TRUNCATED
 
 
 CHANGED_VERDICTS = frozenset({"regressed", "improved"})
