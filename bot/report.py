@@ -196,8 +196,14 @@ def apply(
     ran = payload.run
     done: list[str] = []
     shown: str | None = None  # what the comment step did; None: no comment for this one
-    if outcome.comment is not None and comments(comment_mode, payload):
-        result = sticky.upsert(github, ran.pr, ran.job, outcome.comment, author=author, run=run)
+    # `on-change` posts only changes, but a comment it posted must not go on saying
+    # "Regression" after a later run found none or failed: that one is kept up to date.
+    post = comments(comment_mode, payload)
+    refresh = comment_mode == "on-change" and bool(ran.pr) and not post
+    if outcome.comment is not None and (post or refresh):
+        result = sticky.upsert(
+            github, ran.pr, ran.job, outcome.comment, author=author, run=run, create=post
+        )
         shown = result.done
         done.append(f"comment {shown}")
     was_closed = False

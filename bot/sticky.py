@@ -70,13 +70,16 @@ def upsert(
     *,
     author: str,
     run: BoundRun | None = None,
+    create: bool = True,
 ) -> Upsert:
-    """Create or edit the job's sticky comment (stamped with `run` when given, and then only
-    if `decide` allows)."""
+    """Create (unless not `create`) or edit the job's sticky comment (stamped with `run` when
+    given, and then only if `decide` allows)."""
     head = marker(job) if run is None else f"{marker(job)}\n{STAMP.format(**vars(run))}"
     text = f"{head}\n{body}"
     existing = github.find_comment(number, marker(job), author)
     if existing is None:
+        if not create:
+            return Upsert("absent")
         github.comment(number, text)
         return Upsert("created")
     if run is not None:
