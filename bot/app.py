@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot import callback_view, dashboard, horreum_view, webhook
+from bot import callback_view, dashboard, headers, horreum_view, webhook
 from bot.argo_session import argo_session
 from bot.body import STREAM_LIMIT
 from bot.followups import FollowupPool
@@ -59,6 +59,7 @@ def create_app(
 
     app = Flask("perfbot")
     app.config["MAX_CONTENT_LENGTH"] = STREAM_LIMIT  # `bot.body` refuses what is over the cap
+    headers.install(app)
     counters = Metrics()
     app.extensions[EXTENSION] = Services(
         settings,

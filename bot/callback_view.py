@@ -3,7 +3,9 @@
 The signature (`workflows.callback`) proves the sender holds the callback secret, which only
 the reporting steps mount. Even so the repository must be one the configuration serves, so a
 leaked secret cannot make the bot write to any repository its App is installed on, and the job
-one of its jobs (the job names the sticky comment's marker).
+one of its jobs (the job names the sticky comment's marker), and the workflow one the bot
+submitted for exactly that repository, PR, job and head (`bot.run_binding`), whose report
+replaces only an older run's (`bot.sticky`), once however often it is delivered.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import deadline, horreum_upload, report
+from bot import deadline, horreum_upload, report, run_binding
 from bot.body import read_body
 from bot.check_progress import with_line
 from bot.dashboard import recording
@@ -51,6 +53,12 @@ def callback() -> tuple[Response, int]:
     if repo_config.job(run.job) is None:
         return answer(403, "job-not-served", error=f"{run.repo} has no job {run.job[:60]!r}")
 
+    try:
+        bound = run_binding.bind(svc.argo, payload)  # the run the bot submitted, or a 4xx
+    except run_binding.Refused as refused:
+        log.warning("callback refused (%s): %s", refused.outcome, refused)
+        return answer(refused.status, refused.outcome, error=str(refused)[:300])
+
     stored = recording.record(payload)  # the results history (docs/history.md), before GitHub
     link = svc.argo.ui_link(payload.workflow_name)
     outcome = report.outcome_for(payload, link)
@@ -73,11 +81,16 @@ def callback() -> tuple[Response, int]:
                 author=svc.github.own_login(),
                 link=link,
                 comment_mode=repo_config.comment,
+                run=bound,
             )
     except GitHubError as exc:
         log.error("callback for %s (%s) failed: %s", payload.workflow_name, kind, exc)
         return answer(502, "upstream-error", error=str(exc)[:300])
-    log.info("callback %s for %s#%s (%s): %s", kind, run.repo, run.pr, payload.workflow_name, done)
+    log.info(
+        "callback %s for %s#%s (%s): %s", kind, run.repo, run.pr, payload.workflow_name, done.done
+    )
+    if done.repeated:  # a redelivery: everything was done the first time
+        return answer(200, "duplicate", done=done.done)
     mode = repo_config.comment
     horreum_upload.queue(svc, payload, outcome, link, comment_mode=mode, check_name=check_name)
-    return answer(200, "reported", done=done)
+    return answer(200, "reported", done=done.done)

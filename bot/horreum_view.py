@@ -22,7 +22,7 @@ from bot import deadline, horreum_change, horreum_section, sticky
 from bot.body import read_body
 from bot.github_api import GitHubError
 from bot.horreum_upload import horreum
-from bot.markdown import inert
+from bot.markdown import inert, text
 from bot.services import Services, services
 
 log = logging.getLogger(__name__)
@@ -80,10 +80,10 @@ def _confirmed(svc: Services, found: horreum_change.Hint) -> horreum_change.OurR
 def _report(svc: Services, run: horreum_change.OurRun, found: horreum_change.Hint) -> str:
     document = run.document
     head = str((document.get("head") or {}).get("sha") or "")
-    description = inert(found.description or "no description", MAX_DESCRIPTION)
+    description = text(found.description or "no description", MAX_DESCRIPTION)
     link = f"[run {run.run_id} in Horreum]({run.config.run_url(run.run_id)})"
     line = FINDING.format(
-        variable=inert(found.variable, 80), head=inert(head[:12], 12), description=description,
+        variable=text(found.variable, 80), head=inert(head[:12], 12), description=description,
         link=link,
     )  # fmt: skip
     github = svc.github.repo(run.repository)

@@ -21,6 +21,7 @@ from typing import Any
 from bot import sticky
 from bot.github_api import RepoGitHub
 from bot.markdown import defanged, inert
+from bot.run_binding import BoundRun
 from workflows.callback import CallbackPayload
 
 VERDICT_CONCLUSIONS = {
@@ -153,7 +154,13 @@ def _at_step(failures: list[dict[str, Any]]) -> str:
 
 
 def _limit(text: str) -> str:
-    return text if len(text) <= MAX_COMMENT else text[:MAX_COMMENT] + TRUNCATED
+    """At most MAX_COMMENT characters plus the note, cut after a whole line: a table row cut
+    in half would show as a broken row (or, with its `|` gone, as text under the table)."""
+    if len(text) <= MAX_COMMENT:
+        return text
+    kept = text[:MAX_COMMENT]
+    cut = kept.rfind("\n")
+    return (kept[:cut] if cut > 0 else kept) + TRUNCATED
 
 
 CHANGED_VERDICTS = frozenset({"regressed", "improved"})
@@ -171,6 +178,15 @@ def comments(mode: str, payload: CallbackPayload) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class Applied:
+    """What a callback did, for its answer and the log; `repeated` when everything it would
+    have done was done already (a redelivery): nothing after it (Horreum) runs again."""
+
+    done: str
+    repeated: bool = False
+
+
 def apply(
     outcome: Outcome,
     payload: CallbackPayload,
@@ -180,36 +196,53 @@ def apply(
     author: str,
     link: str | None,
     comment_mode: str = "always",
-) -> str:
-    """Write the comment (`comments` decides), then complete the check run (`check_name`
-    None: no check runs); returns what was done, for logs."""
-    run = payload.run
-    done = []
-    if outcome.comment is not None and comments(comment_mode, payload):
-        result = sticky.upsert(github, run.pr, run.job, outcome.comment, author=author)
-        done.append(f"comment {result}")
+    run: BoundRun | None = None,
+) -> Applied:
+    """Write the comment (`comments` decides; `run` stamps it, so an older or repeated
+    callback leaves a newer report alone), then complete the check run (`check_name` None:
+    no check runs). An `exit` completes only a check run still open: a run's result, or a
+    status reply that closed it, is never replaced by its end."""
+    ran = payload.run
+    done: list[str] = []
+    shown: str | None = None  # what the comment step did; None: no comment for this one
+    # `on-change` posts only changes, but a comment it posted must not go on saying
+    # "Regression" after a later run found none or failed: that one is kept up to date.
+    post = comments(comment_mode, payload)
+    refresh = comment_mode == "on-change" and bool(ran.pr) and not post
+    if outcome.comment is not None and (post or refresh):
+        result = sticky.upsert(
+            github, ran.pr, ran.job, outcome.comment, author=author, run=run, create=post
+        )
+        shown = result.done
+        done.append(f"comment {shown}")
+    was_closed = False
     if check_name is not None and outcome.conclusion is not None:
         check = github.find_check_run(
-            head_sha=run.head_sha, name=check_name, external_id=payload.workflow_name
+            head_sha=ran.head_sha, name=check_name, external_id=payload.workflow_name
         )
-        if outcome.only_if_open and (check is None or check.status == "completed"):
-            return ", ".join(done) or "nothing"
-        if check is None:  # creating it at submit time failed; the result still shows
-            check_id = github.create_check_run(
-                name=check_name,
-                head_sha=run.head_sha,
-                details_url=link,
-                external_id=payload.workflow_name,
-                summary=outcome.summary,
-            )
+        was_closed = check is not None and check.status == "completed"
+        ends_only_open = outcome.only_if_open or (run is not None and payload.kind == "exit")
+        repeat = shown == sticky.DUPLICATE and was_closed  # this very callback, again
+        if (outcome.only_if_open and check is None) or (ends_only_open and was_closed) or repeat:
+            pass  # nothing left to close
         else:
-            check_id = check.id
-        github.complete_check_run(
-            check_id,
-            conclusion=outcome.conclusion,
-            title=outcome.title,
-            summary=outcome.summary,
-            details_url=link,
-        )
-        done.append(f"check run {outcome.conclusion}")
-    return ", ".join(done) or "nothing"
+            if check is None:  # creating it at submit time failed; the result still shows
+                check_id = github.create_check_run(
+                    name=check_name,
+                    head_sha=ran.head_sha,
+                    details_url=link,
+                    external_id=payload.workflow_name,
+                    summary=outcome.summary,
+                )
+            else:
+                check_id = check.id
+            github.complete_check_run(
+                check_id,
+                conclusion=outcome.conclusion,
+                title=outcome.title,
+                summary=outcome.summary,
+                details_url=link,
+            )
+            done.append(f"check run {outcome.conclusion}")
+    repeated = shown in (sticky.DUPLICATE, sticky.RESULT_KEPT) if shown else was_closed
+    return Applied(", ".join(done) or "nothing", repeated=run is not None and repeated)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -25,6 +26,13 @@ PAYLOAD_VERSION = 1
 # `kind` says which step sent it: `result` from `report` (the comparison ran), `exit` from the
 # onExit handler (always sent, tells how the workflow ended, with `workflow.failures`).
 KINDS = ("result", "exit")
+
+
+# Shapes a field must have; anything else is a 400 naming the field, never a 500 further on.
+MAX_PR = 2**31 - 1  # GitHub's issue numbers are 32-bit; a larger one is no pull request
+SHA = re.compile(r"[0-9a-f]{7,64}")  # SHA-1 or SHA-256 object names, as git prints them
+WORKFLOW_NAME = re.compile(r"[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")  # a Kubernetes object name
+NAMESPACE = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a Kubernetes DNS label
 
 
 class CallbackError(ValueError):
@@ -78,17 +86,17 @@ class CallbackPayload:
         run = data.get("run")
         if not isinstance(run, dict):
             raise CallbackError("run must be an object")
-        try:
-            run_ref = RunRef(
-                repo=_str(run, "repo"),
-                pr=int(run["pr"]),
-                job=_str(run, "job"),
-                head_sha=_str(run, "head_sha"),
-                base_sha=_str(run, "base_sha"),
-                base_ref=_str(run, "base_ref"),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise CallbackError(f"run is incomplete: {exc}") from exc
+        run_ref = RunRef(
+            repo=_str(run, "repo", "run.repo"),
+            pr=_pr(run.get("pr")),
+            job=_str(run, "job", "run.job"),
+            head_sha=_matching(run, "head_sha", SHA, "run.head_sha"),
+            base_sha=_matching(run, "base_sha", SHA, "run.base_sha"),
+            base_ref=_str(run, "base_ref", "run.base_ref"),
+        )
+        for key in ("status", "verdict", "report_markdown"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise CallbackError(f"{key} must be a string")
         failures = data.get("failures") or []
         report = data.get("report")
         if not isinstance(failures, list) or (report is not None and not isinstance(report, dict)):
@@ -101,8 +109,8 @@ class CallbackPayload:
         return cls(
             kind=data["kind"],
             run=run_ref,
-            workflow_name=_str(data, "workflow_name"),
-            namespace=_str(data, "namespace"),
+            workflow_name=_matching(data, "workflow_name", WORKFLOW_NAME, "workflow_name"),
+            namespace=_matching(data, "namespace", NAMESPACE, "namespace"),
             status=str(data.get("status") or ""),
             verdict=data.get("verdict"),
             report_markdown=data.get("report_markdown"),
@@ -113,10 +121,25 @@ class CallbackPayload:
         )
 
 
-def _str(data: dict[str, Any], key: str) -> str:
+def _str(data: dict[str, Any], key: str, label: str | None = None) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value:
-        raise CallbackError(f"{key} must be a non-empty string")
+        raise CallbackError(f"{label or key} must be a non-empty string")
+    return value
+
+
+def _matching(data: dict[str, Any], key: str, pattern: re.Pattern[str], label: str) -> str:
+    """A string of `pattern`'s shape: these end up in labels, links, code spans and logs."""
+    value = _str(data, key, label)
+    if not pattern.fullmatch(value):
+        raise CallbackError(f"{label} is not a valid {label.rpartition('.')[2]}")
+    return value
+
+
+def _pr(value: Any) -> int:
+    """A pull request number: an integer (not `true`, not `1.9`), 0 (none) up to MAX_PR."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PR:
+        raise CallbackError(f"run.pr must be an integer from 0 to {MAX_PR}")
     return value
 
 

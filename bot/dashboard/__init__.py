@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from bot import headers
 from bot.settings import BotSettings, SettingsError
 from workflows.history import Store, StoreError
 
@@ -39,6 +40,7 @@ def attach(app: Flask, store: Store | None, *, public: bool) -> None:
 def standalone(store: Store) -> Flask:
     """The dashboard alone, on a store: `perfbot dashboard`, with no GitHub or Argo."""
     app = Flask("perfbot-dashboard")
+    headers.install(app)
     attach(app, store, public=True)
     return app
 

@@ -19,6 +19,7 @@ blueprint = Blueprint(
     static_folder="static",
     static_url_path="/dashboard/static",
 )
+MAX_RUN_ID = 2**63 - 1  # the store's BIGINT key: a larger id is no run, not a database error
 MAX_CHARTS = 12  # a run page draws the changed benchmarks' trends, at most this many
 NO_STORE = "no results history is configured (PERFBOT_HISTORY_URL)"
 MISSING = "the {} query parameter is required"
@@ -58,7 +59,7 @@ def job() -> str:
 @blueprint.get("/runs/<int:run_id>")
 def run(run_id: int) -> str:
     store = _store()
-    found = store.run(run_id)
+    found = store.run(run_id) if run_id <= MAX_RUN_ID else None
     if found is None:
         abort(404, f"no run {run_id}")
     rows = store.benchmarks(run_id)

@@ -128,7 +128,12 @@ class Stack:
         settle(self.app)
         return response
 
-    def callback(self, payload: CallbackPayload, *, secret: str = CALLBACK_SECRET) -> TestResponse:
+    def callback(
+        self, payload: CallbackPayload, *, secret: str = CALLBACK_SECRET, known: bool = True
+    ) -> TestResponse:
+        """`known`: Argo has the run the callback names, as the bot submitted it."""
+        if known:
+            self.argo.add_run_of(payload)
         body = payload.to_json()
         headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(body, secret)}
         return self.client.post("/callback", data=body, headers=headers)

@@ -53,3 +53,27 @@ def test_the_comment_mode_decides_the_report_comment_and_the_check_run_always_co
     assert bool(posted) == (mode in EXPECTED[what])
     [check] = stack.repo.check_runs.values()  # created by the callback, then completed
     assert check["status"] == "completed"
+
+
+LATER = {  # what a later run found -> what the comment must say instead of "Regression"
+    "unchanged": (result("perf-later", verdict="unchanged"), "No significant change"),
+    "failed": (exit_callback("perf-later", "Failed"), "the run failed"),
+}
+
+
+@pytest.mark.parametrize(("later", "says"), LATER.values(), ids=LATER.keys())
+def test_on_change_updates_a_regression_comment_that_a_later_run_no_longer_supports(
+    mode_stack: tuple[str, Stack], later, says: str
+) -> None:
+    mode, stack = mode_stack
+    if mode != "on-change":
+        pytest.skip("on-change only")
+    stack.argo.add_run_of(result(WORKFLOW), created="2001-01-01T00:00:00Z")
+    stack.argo.add_run_of(later, created="2002-01-01T00:00:00Z")
+    stack.callback(result(WORKFLOW, verdict="regressed"))
+
+    stack.callback(later)
+
+    [body] = [c["body"] for c in stack.repo.comments.values() if MARKER in c["body"]]
+    assert "Regression" not in body
+    assert says in body

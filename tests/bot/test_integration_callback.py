@@ -46,7 +46,8 @@ def test_a_result_posts_the_report_as_a_sticky_comment_and_completes_the_check_r
 def test_a_second_result_edits_the_sticky_comment_instead_of_adding_one(stack: Stack) -> None:
     started(stack)
     stack.callback(result(WORKFLOW, report="first report"))
-    stack.callback(result(WORKFLOW, report="second report"))
+    stack.argo.add_run_of(result("perf-later"), created="2999-01-01T00:00:00Z")  # a newer run
+    stack.callback(result("perf-later", report="second report"))
 
     [sticky] = sticky_comments(stack)
     assert "second report" in sticky["body"]
@@ -107,7 +108,8 @@ def test_a_stopped_run_closes_its_check_run_as_cancelled_and_leaves_the_report(
     stack: Stack,
 ) -> None:
     check_id = started(stack)
-    stack.callback(result(WORKFLOW, report="earlier report"))
+    stack.argo.add_run_of(result("perf-earlier"), created="2000-01-01T00:00:00Z")
+    stack.callback(result("perf-earlier", report="earlier report"))
     failures = [
         {
             "displayName": "measure",

@@ -145,11 +145,20 @@ def test_the_callback_completes_the_check_with_where_argo_had_the_run(started: S
     assert "benchmark 20/20 sides done" in summary
 
 
-def test_the_callback_reports_even_when_argo_cannot_say_where_the_run_is(started: Stack) -> None:
-    started.argo.fail_next(500, method="GET", times=5)
+def test_while_argo_cannot_confirm_the_run_the_callback_is_a_503_then_reports(
+    started: Stack,
+) -> None:
+    """The run is checked with Argo before anything is written (`bot.run_binding`): while
+    Argo fails the sender is told to retry (503), and nothing is written; the retry reports."""
+    writes = len(started.github.writes())
+    started.argo.fail_next(500, method="GET", times=2)  # the read and its one retry
 
+    refused = started.callback(result(WORKFLOW, verdict="improved"))
+
+    assert (refused.status_code, refused.json["outcome"]) == (503, "argo-unavailable")
+    assert len(started.github.writes()) == writes
     assert started.callback(result(WORKFLOW, verdict="improved")).json["outcome"] == "reported"
 
     check = check_of(started, WORKFLOW)
     assert (check["status"], check["conclusion"]) == ("completed", "success")
-    assert "In Argo at the report" not in check["output"]["summary"]
+    assert "In Argo at the report" in check["output"]["summary"]

@@ -80,3 +80,24 @@ def test_a_failed_or_errored_run_is_said_in_words(status: str, said: str) -> Non
     assert outcome.conclusion == "failure"
     assert outcome.title.lower().startswith(said)
     assert f": {said}" in (outcome.comment or "")
+
+
+ROW_SHAPES = {
+    "short rows": "| bench-{i} | 1.0 ms | 1.1 ms | +10.0 % |",
+    "long rows": "| " + "x" * 900 + "-{i} | 1 | 2 | 3 |",
+    "ragged rows": "| {i} | " + "y" * 37 + " |",
+}
+
+
+@pytest.mark.parametrize("row", ROW_SHAPES.values(), ids=ROW_SHAPES.keys())
+def test_a_truncated_report_cuts_whole_rows_and_says_where_the_rest_is(row: str) -> None:
+    table = "\n".join(
+        ["| a | b | c | d |", "| - | - | - | - |"] + [row.format(i=i) for i in range(20_000)]
+    )
+    outcome = outcome_for(result("perf-x", report=table), "https://argo/x")
+    for text in (outcome.comment, outcome.summary):
+        assert len(text) <= 65_536
+        kept, _, note = text.partition("\n\n… (report truncated")
+        assert note
+        assert kept.endswith("|")  # the last row kept is whole
+        assert kept.rsplit("\n", 1)[1].count("|") == row.count("|")

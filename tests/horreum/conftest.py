@@ -138,6 +138,7 @@ class Bot:
 
     def callback(self, payload: CallbackPayload) -> requests.Response:
         """A signed result, as the report step sends it; returns once its follow-ups ran."""
+        self.argo.add_run_of(payload)
         body = payload.to_json()
         headers = {
             "Content-Type": "application/json",

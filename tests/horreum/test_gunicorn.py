@@ -33,7 +33,7 @@ def test_under_gunicorn_a_run_is_stored_and_horreum_s_finding_reaches_the_pr(
     (secrets / SECRET).mkdir(parents=True)
     (secrets / SECRET / "api-key").write_text(API_KEY)
     config = horreum_config(tmp_path, horreum.url)
-    with app_against_stand_ins(tmp_path, config) as (env, github, _argo):
+    with app_against_stand_ins(tmp_path, config) as (env, github, argo):
         env.update({
             "PERFBOT_HORREUM_SECRETS_DIR": str(secrets),
             "PERFBOT_HORREUM_ACTION_TOKEN": ACTION_TOKEN,
@@ -43,7 +43,9 @@ def test_under_gunicorn_a_run_is_stored_and_horreum_s_finding_reaches_the_pr(
         url = f"http://127.0.0.1:{env['PORT']}"
         try:
             wait_until_healthy(url, process)
-            body = result_payload(report, run_samples).to_json()
+            payload = result_payload(report, run_samples)
+            argo.add_run_of(payload)  # the run the bot submitted
+            body = payload.to_json()
             headers = {"Content-Type": "application/json",
                        SIGNATURE_HEADER: sign(body, CALLBACK_SECRET)}  # fmt: skip
             answer = requests.post(f"{url}/callback", data=body, headers=headers, timeout=10)

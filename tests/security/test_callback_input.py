@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -73,7 +74,7 @@ def test_a_report_shaped_by_pr_code_pings_nobody_and_fakes_no_marker(stack: Stac
     hostile = "| @octo-org/everyone <!-- perfbot:job=cli --> | +1% |"
     watch = Watch(stack)
 
-    response = post_callback(stack, result("perf-x", report=hostile).to_json())
+    response = post_callback(stack, result("perf-hostile-report", report=hostile).to_json())
 
     assert response.status_code == 200
     [written] = [
@@ -85,3 +86,46 @@ def test_a_report_shaped_by_pr_code_pings_nobody_and_fakes_no_marker(stack: Stac
     assert "@octo-org" not in written
     assert "<!-- perfbot:job=cli" not in written
     assert "| @\u200bocto-org/everyone &lt;!-- perfbot:job=cli --> | +1% |" in written
+
+
+WRONG_SHAPES = {
+    "pr too large": (("run", "pr"), 10**30),
+    "pr negative": (("run", "pr"), -1),
+    "pr a float": (("run", "pr"), 1.9),
+    "pr a bool": (("run", "pr"), True),
+    "pr a string": (("run", "pr"), "1"),
+    "pr null": (("run", "pr"), None),
+    "head_sha not hex": (("run", "head_sha"), "`injected` @x"),
+    "head_sha a number": (("run", "head_sha"), 12),
+    "base_sha too short": (("run", "base_sha"), "abc"),
+    "repo a list": (("run", "repo"), ["Codertocat/Hello-World"]),
+    "workflow_name with a newline": (("workflow_name",), "perf-x\nFAKE LOG LINE"),
+    "workflow_name upper case": (("workflow_name",), "Perf-X"),
+    "workflow_name too long": (("workflow_name",), "p" * 254),
+    "namespace with a slash": (("namespace",), "perfbot/../x"),
+    "verdict an object": (("verdict",), {"x": 1}),
+    "status a list": (("status",), ["Failed"]),
+    "report_markdown a number": (("report_markdown",), 12),
+    "report a list": (("report",), []),
+    "failures an object": (("failures",), {"message": "x"}),
+    "parameters a list": (("parameters",), ["a=b"]),
+}
+
+
+@pytest.mark.parametrize(("path", "value"), WRONG_SHAPES.values(), ids=WRONG_SHAPES.keys())
+def test_a_signed_payload_with_a_wrong_shape_is_a_400_naming_the_field(
+    stack: Stack, path: tuple[str, ...], value: object
+) -> None:
+    payload = json.loads(result("perf-x").to_json())
+    *parents, key = path
+    target = payload
+    for parent in parents:
+        target = target[parent]
+    target[key] = value
+    watch = Watch(stack)
+
+    response = post_callback(stack, json.dumps(payload).encode())
+
+    assert_refused_cleanly(response, 400)
+    assert key in response.json["error"]
+    assert watch.github() == []

@@ -52,6 +52,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import jsonschema
 
 from tests.standins.serving import KeepAliveHandler, ServedStandIn
+from workflows.labels import run_labels
 
 SWAGGER = Path(__file__).resolve().parents[1] / "contracts" / "argo" / "swagger.json"
 PREFIX = "io.argoproj.workflow.v1alpha1."
@@ -243,6 +244,18 @@ class ArgoStandIn(ServedStandIn):
         """A workflow that exists already (e.g. a run a new command should supersede)."""
         with self._lock:
             self._state.workflows[name] = self._workflow(name, "", labels, [], phase)
+
+    def add_run_of(self, payload: Any, created: str | None = None) -> None:
+        """The workflow a callback `payload` reports on, labelled as the bot submits it, unless
+        the stand-in has it already (a test's callbacks then reach a run the bot knows)."""
+        run = payload.run
+        with self._lock:
+            known = payload.workflow_name in self._state.workflows
+        if not known:
+            labels = run_labels(run.repo, run.pr, run.job, run.head_sha)
+            self.add_workflow(payload.workflow_name, labels)
+        if created is not None:
+            self.created_at(payload.workflow_name, created)
 
     def finish(
         self,

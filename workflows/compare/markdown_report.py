@@ -6,8 +6,9 @@ samples; machine; date; perfbot version); a numbered table of the changed benchm
 change first; a mermaid `xychart-beta` chart of those changes by table number, signed so that
 improvements fall below zero; the benchmarks too noisy to judge, listed as such; the unchanged
 ones folded in `<details>`; notes; a legend saying what Base, Head and Change are for the tests
-used. Benchmark names and refs come from the PR's side, so every one is escaped into inert
-text: no table-breaking `|`, no HTML, no @mention, no closing of the mermaid fence.
+used. Benchmark names, units, warnings and refs come from the PR's side, so every one is escaped
+into inert text (`workflows.untrusted.markdown_text`): no table-breaking `|` or newline, no
+HTML, no link or image, no @mention, no autolink, no closing of the mermaid fence.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from workflows.compare.provenance import RunFacts, provenance
 from workflows.compare.provenance_markdown import provenance_markdown
 from workflows.compare.verdicts import Verdict
 from workflows.results import Direction
+from workflows.untrusted import markdown_text
 
 TITLES = {
     Verdict.REGRESSED: "Regression",
@@ -52,32 +54,12 @@ FOOTER = (
 MAX_NAME = 120
 NOISY_NOTE = "too noisy to judge"  # listed on their own, not again among the notes
 MAX_CHART_BARS = 20
-INERT = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        "|": "&#124;",
-        "`": "&#96;",
-        "\\": "&#92;",
-        "*": "&#42;",
-        "_": "&#95;",
-        "[": "&#91;",
-        "]": "&#93;",
-        "~": "&#126;",
-        "#": "&#35;",
-        "@": "@\u200b",  # a zero-width space: no @mention, no team ping
-        "\r": " ",
-        "\n": " ",
-    }
-)
+UNIT_CELL = 80  # a value with its unit; the unit comes from the results, so it is bounded too
 
 
 def inert(text: str, limit: int = MAX_NAME) -> str:
-    flat = " ".join(text.split())
-    if len(flat) > limit:
-        flat = flat[: limit - 1] + "…"
-    return flat.translate(INERT)
+    """The comment's one escaping rule for text from results (`workflows.untrusted`)."""
+    return markdown_text(text, limit)
 
 
 def _row(row: BenchmarkComparison, number: int | None = None) -> str:
@@ -86,8 +68,8 @@ def _row(row: BenchmarkComparison, number: int | None = None) -> str:
         number="" if number is None else number,
         icon=display.ICONS[row.verdict],
         name=inert(row.name),
-        base=display.center(row, row.base),
-        head=display.center(row, row.head),
+        base=inert(display.center(row, row.base), UNIT_CELL),
+        head=inert(display.center(row, row.head), UNIT_CELL),
         change=f"**{change}**" if row.verdict.is_change else change,
         ci=display.interval(row),
         p=display.pvalue(row.p_adjusted).replace("<", "&lt;"),

@@ -23,6 +23,7 @@ from typing import Any
 
 from workflows.results.errors import ResultsError
 from workflows.results.units import Direction, normalise
+from workflows.untrusted import clean, clean_tree
 
 ROUND_SUMMARIES = "round_summaries"  # metadata: each sample is one round's published summary
 
@@ -160,8 +161,11 @@ def make_benchmark(
     metadata: Mapping[str, Any] | None = None,
     rounds: Iterable[int] = (),
 ) -> Benchmark:
-    """A benchmark in canonical units; the direction defaults to the unit's (rates: higher)."""
-    normal = normalise(unit)
+    """A benchmark in canonical units; the direction defaults to the unit's (rates: higher).
+    Every importer comes through here, so this is where text from the results is `clean`ed
+    (no NUL, control or bidi character reaches a report, a log or the history store)."""
+    name = clean(name)
+    normal = normalise(clean(unit))
     values = tuple(float(v) * normal.factor for v in samples)
     if not values and summary is None:
         raise ValueError(f"benchmark {name!r} has neither samples nor summary statistics")
@@ -171,7 +175,7 @@ def make_benchmark(
         direction=Direction(direction) if direction is not None else normal.direction,
         samples=values,
         summary=summary.scaled(normal.factor) if summary is not None and not values else None,
-        metadata=dict(metadata or {}),
+        metadata=clean_tree(dict(metadata or {})),
         rounds=tuple(int(r) for r in rounds),
     )
 
@@ -221,7 +225,7 @@ class ResultSet:
             by_name[bench.name] = bench if seen is None else combine(seen, bench, source)
         if not by_name:
             raise ResultsError(source, "holds no benchmarks")
-        return cls(source, format, by_name, dict(metadata or {}))
+        return cls(source, format, by_name, clean_tree(dict(metadata or {})))
 
 
 def _round_warnings(sets: Sequence[ResultSet], numbers: Sequence[int]) -> list[str]:
