@@ -7,7 +7,9 @@ the two sides' results, and the compare step's reports, into `--out`.
 
 Exit codes: 0 the comparison ran; 1 `--fail-on-regression` and a regression; 2 bad input
 (not a git repository, a bad ref, a missing or invalid config, an unknown job, a job that cannot
-run locally); 3 the pipeline failed (a step failed or the deadline passed); 130 interrupted.
+run locally); 3 the pipeline failed (a step failed or the deadline passed); 4
+`--fail-on-regression`, nothing regressed, but a benchmark could not be judged (inconclusive);
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workflows.cli.errors import EXIT_INCONCLUSIVE as INCONCLUSIVE_CODE
 from workflows.cli.errors import BadInput
 from workflows.local import reports
 from workflows.local.cautions import cautions
@@ -38,6 +41,7 @@ EXIT_OK = 0
 EXIT_REGRESSION = 1
 EXIT_BAD_INPUT = 2
 EXIT_PIPELINE_FAILED = 3
+EXIT_INCONCLUSIVE = INCONCLUSIVE_CODE
 EXIT_INTERRUPTED = 130
 CONFIG_NAME = "perfbot.yaml"
 CONFIG_ENV = "PERFBOT_CONFIG"
@@ -198,6 +202,8 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
     code = EXIT_OK
     if request.fail_on_regression and collected.verdict == "regressed":
         code = EXIT_REGRESSION
+    elif request.fail_on_regression and collected.verdict == "inconclusive":
+        code = EXIT_INCONCLUSIVE
     return Outcome(code, collected.text, collected.verdict, out, result)
 
 
