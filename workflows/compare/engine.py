@@ -48,6 +48,7 @@ TAIL_GREW = (
     "slow tail grew: {head} of {head_n} head samples far beyond head's usual range, "
     "against {base} of {base_n} in base"
 )
+TAIL_ROUNDS = " (in {head_rounds} of {rounds} rounds, against {base_rounds} in base)"
 TOO_NOISY = (
     "too noisy to judge: this run could only detect a change of {detectable}, above the "
     "threshold of {threshold}; about {needed} {units} a side would be needed"
@@ -361,6 +362,7 @@ def _tail(estimate: Estimate, p_value: float | None, p_adjusted: float | None) -
     t = estimate.tail
     return {
         "base": t.base, "base_n": t.base_n, "head": t.head, "head_n": t.head_n,
+        "rounds": t.rounds, "base_rounds": t.base_rounds, "head_rounds": t.head_rounds,
         "p_value": p_value, "p_adjusted": p_adjusted,
     }  # fmt: skip
 
@@ -446,9 +448,9 @@ def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = N
     }
     adjusted = dict(zip(tested, stats.adjust(list(tested.values())), strict=True))
     tails = {
-        name: stats.tail_pvalue(t.base, t.base_n, t.head, t.head_n)
+        name: e.tail_p
         for name, e in estimates.items()
-        if (t := e.tail) is not None and name not in primary_of
+        if e.tail_p is not None and name not in primary_of
     }
     tails_adjusted = dict(zip(tails, stats.adjust(list(tails.values())), strict=True))
     level = options.alpha / max(1, len(tested))
@@ -537,9 +539,12 @@ def _row(
         warnings.append(SET_ASIDE.format(base=e.set_aside[0], head=e.set_aside[1]))
     if primary is None and _tail_grew(e, tail_p[1], options.alpha) and e.tail is not None:
         t = e.tail
-        warnings.append(
-            TAIL_GREW.format(base=t.base, base_n=t.base_n, head=t.head, head_n=t.head_n)
-        )
+        text = TAIL_GREW.format(base=t.base, base_n=t.base_n, head=t.head, head_n=t.head_n)
+        if t.rounds:
+            text += TAIL_ROUNDS.format(
+                head_rounds=t.head_rounds, rounds=t.rounds, base_rounds=t.base_rounds
+            )
+        warnings.append(text)
         if judgement.reason is Open.MIXED:
             warnings.append(TAIL_AGAINST_CENTRE.format(change=_percent(e.change or 0.0)))
     if primary is not None:

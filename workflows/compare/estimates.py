@@ -60,6 +60,7 @@ class Estimate:
     units: int = 0  # rounds (rounds path) or samples a side (samples path) in the test
     set_aside: tuple[int, int] = (0, 0)
     tail: outliers.TailCounts | None = None
+    tail_p: float | None = None  # the slow-tail test's own p-value (one-sided)
     rounds: tuple[int, int] = (0, 0)  # distinct rounds per side
     paired_rounds: int | None = None
     order_effect: float | None = None
@@ -186,15 +187,24 @@ def raw_estimate(
     keep = (~outliers.slow_outliers(lx, slow), ~outliers.slow_outliers(ly, slow))
     estimate = Estimate(
         set_aside=(int((~keep[0]).sum()), int((~keep[1]).sum())),
-        tail=outliers.tail_counts(lx, ly, slow),
         rounds=(base.round_count, head.round_count),
     )
     if base.metadata.get(ROUND_SUMMARIES) or head.metadata.get(ROUND_SUMMARIES):
         estimate.warnings.append(FROM_ROUND_SUMMARIES)
     if base.round_count >= 2 and head.round_count >= 2:
+        found = outliers.round_tail_counts(
+            (lx, np.asarray(base.rounds)), (ly, np.asarray(head.rounds)), slow
+        )
+        if found is not None:
+            estimate.tail, excess = found
+            estimate.tail_p = stats.tail_rounds_pvalue(excess)
         return _rounds_estimate(
             base, head, lx, ly, keep, head_second, estimate, min_samples, confidence
         )
+    estimate.tail = outliers.tail_counts(lx, ly, slow)
+    if estimate.tail is not None:
+        t = estimate.tail
+        estimate.tail_p = stats.tail_pvalue(t.base, t.base_n, t.head, t.head_n)
     return _samples_estimate(x, y, keep, estimate, min_samples, alpha, confidence)
 
 
