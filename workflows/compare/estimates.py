@@ -92,8 +92,8 @@ def _rounds_estimate(
     min_rounds: int,
     confidence: float,
 ) -> Estimate:
-    base_rounds = _round_medians(lx, np.asarray(base.rounds), keep[0])
-    head_rounds = _round_medians(ly, np.asarray(head.rounds), keep[1])
+    base_rounds = _round_medians(lx, base.round_numbers, keep[0])
+    head_rounds = _round_medians(ly, head.round_numbers, keep[1])
     both = sorted(set(base_rounds) & set(head_rounds))
     estimate.paired_rounds = len(both)
     estimate.units = len(both)
@@ -151,8 +151,8 @@ def _raw_scale_estimate(
 ) -> Estimate:
     """Values of 0 or below (a counter, a signed delta): no ratio, no log; today's rank test on
     the raw values, no outliers set aside."""
-    x = np.asarray(base.samples, dtype=float)
-    y = np.asarray(head.samples, dtype=float)
+    x = base.values
+    y = head.values
     if x.size < min_samples or y.size < min_samples:
         change = relative(float(np.median(y) - np.median(x)), float(np.median(x)))
         return Estimate(
@@ -178,8 +178,8 @@ def raw_estimate(
     alpha: float,
     confidence: float,
 ) -> Estimate:
-    x = np.asarray(base.samples, dtype=float)
-    y = np.asarray(head.samples, dtype=float)
+    x = base.values
+    y = head.values
     if x.min() <= 0 or y.min() <= 0:
         return _raw_scale_estimate(base, head, min_samples, confidence)
     lx, ly = np.log(x), np.log(y)
@@ -192,9 +192,7 @@ def raw_estimate(
     if base.metadata.get(ROUND_SUMMARIES) or head.metadata.get(ROUND_SUMMARIES):
         estimate.warnings.append(FROM_ROUND_SUMMARIES)
     if base.round_count >= 2 and head.round_count >= 2:
-        found = outliers.round_tail_counts(
-            (lx, np.asarray(base.rounds)), (ly, np.asarray(head.rounds)), slow
-        )
+        found = outliers.round_tail_counts((lx, base.round_numbers), (ly, head.round_numbers), slow)
         if found is not None:
             estimate.tail, excess = found
             estimate.tail_p = stats.tail_rounds_pvalue(excess)

@@ -74,8 +74,6 @@ def tied_rank_pvalue(x: np.ndarray, y: np.ndarray) -> float:
 
 def rank_pvalues(pairs: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[float]:
     """Two-sided Mann-Whitney U p-values, one per (base, head) pair."""
-    from scipy.stats import mannwhitneyu
-
     pvalues = [1.0] * len(pairs)
     groups: dict[tuple[int, int, str], list[int]] = {}
     for index, (x, y) in enumerate(pairs):
@@ -87,6 +85,8 @@ def rank_pvalues(pairs: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[float]:
             pvalues[index] = tied_rank_pvalue(x, y)
             continue
         groups.setdefault((x.size, y.size, "exact" if small else "asymptotic"), []).append(index)
+    if groups:  # scipy.stats costs a compare step most of a second to import: only if needed
+        from scipy.stats import mannwhitneyu
     for (_, _, method), members in groups.items():
         base = np.stack([pairs[i][0] for i in members])
         head = np.stack([pairs[i][1] for i in members])

@@ -91,7 +91,6 @@ class Prepared:
     head_sha: str
     template: dict[str, Any]
     parameters: dict[str, str]
-    compare_args: list[str]
     warnings: tuple[str, ...] = ()
 
 
@@ -117,7 +116,6 @@ def prepare(request: LocalRun) -> Prepared:
     if request.rounds is not None and not 1 <= request.rounds <= MAX_ROUNDS:
         raise BadInput(f"--rounds must be from 1 to {MAX_ROUNDS}, got {request.rounds}")
 
-    from workflows.pipeline.compare import compare_args
     from workflows.pipeline.parameters import ROUNDS, submit_parameters
     from workflows.pipeline.workflow import build_workflow_template
 
@@ -130,7 +128,7 @@ def prepare(request: LocalRun) -> Prepared:
         parameters[ROUNDS] = str(request.rounds)
     warnings = tuple(cautions(repo, request.head, base_sha, head_sha))
     return Prepared(repo, repo_name, job.name, base_sha, head_sha, template, parameters,
-                    compare_args(job), warnings)  # fmt: skip
+                    warnings)  # fmt: skip
 
 
 def _config_from_environment() -> Path | None:
@@ -174,7 +172,7 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
         f"({request.base}) vs head {prepared.head_sha[:10]} ({request.head})"
     )
     progress = choose(request.quiet, title)
-    display = _PrewarmReports(progress)
+    display = progress
     for warning in prepared.warnings:
         display.warning(warning)
     try:
@@ -194,7 +192,7 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
         if not result.succeeded:
             message, code = failure_message(result, logs, context.base_env.get("PATH"))
             raise PipelineFailed(message + reports.salvage(result, context, out), code)
-        collected = reports.collect(result, out, prepared.compare_args)
+        collected = reports.collect(result, out)
     finally:
         if not request.keep_work:
             shutil.rmtree(work, ignore_errors=True)
@@ -205,36 +203,6 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
     elif request.fail_on_regression and collected.verdict == "inconclusive":
         code = EXIT_INCONCLUSIVE
     return Outcome(code, collected.text, collected.verdict, out, result)
-
-
-class _PrewarmReports:
-    """Imports the compare engine (scipy: about 0.6 s) while the pipeline's compare step runs.
-
-    The text and HTML reports are rendered in-process after the run; importing then would add
-    to every run's wall time, and importing earlier would compete with the benchmark for CPU.
-    """
-
-    STEP = "compare"
-
-    def __init__(self, display: Any) -> None:
-        self.display = display
-
-    def node_started(self, node: Node) -> None:
-        self.display.node_started(node)
-        if node.id == self.STEP:
-            threading.Thread(target=reports.prewarm, name="perfbot-prewarm", daemon=True).start()
-
-    def node_finished(self, node: Node) -> None:
-        self.display.node_finished(node)
-
-    def node_retrying(self, node: Node, delay: float) -> None:
-        self.display.node_retrying(node, delay)
-
-    def node_progress(self, node: Node) -> None:
-        self.display.node_progress(node)
-
-    def warning(self, text: str) -> None:
-        self.display.warning(text)
 
 
 @contextmanager
