@@ -37,9 +37,10 @@ SUMMARY_ICONS = {
 }
 LEGENDS = {
     ROUNDS_TEST: (
-        "rounds are the unit: Base and Head are the medians of the round medians (± the samples'"
-        " robust spread); Change is the mean per-round log ratio head/base, rounds paired, with"
-        " its {confidence} % interval; p: paired t-test over rounds"
+        "rounds are the unit: Base and Head are the geometric means of the paired rounds'"
+        " medians (± the samples' robust spread), so Change, the mean per-round ratio head/base"
+        " (rounds paired), is Head/Base; with its {confidence} % interval; p: paired t-test over"
+        " rounds"
     ),
     RANK_TEST: (
         "one file of samples: Base and Head are medians (± robust spread), slow outliers set"
@@ -162,7 +163,7 @@ def center(row: BenchmarkComparison, stats: SideStats | None) -> str:
     if stats is None:
         return "–"
     if stats.round_median is not None:  # the rounds path, tested or too few to test
-        text, spread = value(stats.round_median, row.unit), stats.relative_spread
+        text, spread = value(stats.shown_center, row.unit), stats.relative_spread
     elif row.method == SUMMARY_TEST and stats.mean:
         text = value(stats.mean, row.unit)
         spread = None if stats.stddev is None else stats.stddev / abs(stats.mean)

@@ -62,6 +62,12 @@ TAIL_AGAINST_CENTRE = (
     "nor an improvement can be claimed"
 )
 SET_ASIDE = "slow outliers set aside: {base} in base, {head} in head"
+VISIBLE = 0.0005  # a relative change the reports show as other than ±0.0 %
+SIGNS_DISAGREE = (
+    "Change and the Base and Head columns disagree in sign: the test's estimate is {change}, "
+    "the columns' centres differ by {centers} (the estimate weighs every pair of samples, "
+    "the centres only the middle ones)"
+)
 SAME_MEASUREMENT = "same measurement as {primary!r}: one test and one verdict for both"
 OWN_SETTINGS = "own settings: {settings} (from rule {rules})"
 NOT_COMPARABLE = "not comparable: {reason}; no verdict (rerun on one machine, or allow it)"
@@ -89,18 +95,32 @@ class SideStats:
     raw: bool  # False: only summary statistics were published
     rounds: int = 0  # distinct rounds the samples came from; 0: a single file of samples
     set_aside: int = 0  # slow outliers left out of the test and the estimate
-    round_median: float | None = None  # median of the round medians: what the test compares
+    round_median: float | None = None  # median of the round medians
+    round_center: float | None = None  # geometric mean of the paired round medians (tested)
 
     @classmethod
     def of(
-        cls, bench: Benchmark, set_aside: int = 0, round_median: float | None = None
+        cls,
+        bench: Benchmark,
+        set_aside: int = 0,
+        round_median: float | None = None,
+        round_center: float | None = None,
     ) -> SideStats:
         s = bench.stats()
         raw = not bench.summary_only
         return cls(
             s.n, s.median, s.mean, s.stddev, s.iqr, s.minimum, s.maximum, raw,
-            bench.round_count, set_aside, round_median,
+            bench.round_count, set_aside, round_median, round_center,
         )  # fmt: skip
+
+    @property
+    def shown_center(self) -> float:
+        """The centre the reports show beside Change: the one that goes with the test."""
+        if self.round_center is not None:
+            return self.round_center
+        if self.round_median is not None:
+            return self.round_median
+        return self.center
 
     @property
     def center(self) -> float:
@@ -559,13 +579,21 @@ def _row(
         needed = _needed(e, log_detectable, threshold, level)
         warnings.append(_too_noisy(e, log_detectable, threshold, needed))
     medians = e.round_medians or (None, None)
+    centers = e.round_centers or (None, None)
+    sides = (
+        SideStats.of(base, e.set_aside[0], medians[0], centers[0]),
+        SideStats.of(head, e.set_aside[1], medians[1], centers[1]),
+    )
+    disagree = _signs_disagree(e.change, sides[0].shown_center, sides[1].shown_center)
+    if disagree and e.method is not None:
+        warnings.append(disagree)
     return BenchmarkComparison(
         name=name,
         unit=base.unit,
         direction=base.direction,
         verdict=verdict,
-        base=SideStats.of(base, e.set_aside[0], medians[0]),
-        head=SideStats.of(head, e.set_aside[1], medians[1]),
+        base=sides[0],
+        head=sides[1],
         change=e.change,
         ci_low=e.ci[0] if e.ci else None,
         ci_high=e.ci[1] if e.ci else None,
@@ -585,6 +613,17 @@ def _row(
         reason=judgement.reason,
         finding=judgement.finding,
     )
+
+
+def _signs_disagree(change: float | None, base: float, head: float) -> str | None:
+    """A warning when Change and the Base and Head columns point different ways (a rank test's
+    shift against two medians can): said in the row's notes, never left for the reader."""
+    if change is None or not math.isfinite(change) or base == 0:
+        return None
+    centers = head / base - 1
+    if min(abs(change), abs(centers)) < VISIBLE or (change > 0) == (centers > 0):
+        return None  # agreeing, or one of them shown as ±0.0 %
+    return SIGNS_DISAGREE.format(change=f"{change:+.1%}", centers=f"{centers:+.1%}")
 
 
 def _too_noisy(e: Estimate, log_detectable: float, threshold: float, needed: int | None) -> str:

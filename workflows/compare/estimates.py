@@ -65,6 +65,7 @@ class Estimate:
     paired_rounds: int | None = None
     order_effect: float | None = None
     round_medians: tuple[float, float] | None = None  # median of the round medians per side
+    round_centers: tuple[float, float] | None = None  # geometric mean of the paired rounds'
 
 
 def relative(difference: float, base_center: float) -> float:
@@ -107,6 +108,13 @@ def _rounds_estimate(
         estimate.warnings.append(TOO_FEW_ROUNDS.format(paired=len(both), need=min_rounds))
         return estimate
     ratios = np.array([head_rounds[r] - base_rounds[r] for r in both])
+    # What Base and Head show: the geometric means of the paired rounds' medians, whose ratio
+    # is the mean per-round ratio the test estimates (the order term is centred), so Change
+    # never contradicts them; the medians of the round medians could.
+    estimate.round_centers = (
+        math.exp(float(np.mean([base_rounds[r] for r in both]))),
+        math.exp(float(np.mean([head_rounds[r] for r in both]))),
+    )
     order = None
     if head_second is not None and all(r in head_second for r in both):
         order = np.array([1.0 if head_second[r] else 0.0 for r in both])

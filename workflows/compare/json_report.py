@@ -73,6 +73,7 @@ def _side(stats: SideStats | None) -> dict[str, Any] | None:
         "rounds": stats.rounds,
         "set_aside": stats.set_aside,
         "round_median": _number(stats.round_median),
+        "round_center": _number(stats.round_center),
     }
 
 
