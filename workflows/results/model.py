@@ -1,7 +1,7 @@
 """A result set: named benchmarks, each with a unit, a direction and its raw samples.
 
 Raw samples are what the compare engine wants (rank tests, robust intervals). Some tools only
-publish summary statistics (pytest-benchmark without `--benchmark-save-data`, Google Benchmark
+publish summary statistics (a pytest-benchmark file without `stats.data`, Google Benchmark
 with aggregates only); those benchmarks carry a `Summary` instead, and `summary_only` says so,
 so the engine can switch to a test that works from statistics and the report can say raw data
 was missing.
