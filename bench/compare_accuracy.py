@@ -22,9 +22,17 @@ Methods, side by side on the same suites:
 - `no order term`: the engine with the sides' positions withheld, so the order effect is not
   a term of the fit (what modelling it costs, and what it buys).
 Figures: share of unchanged suites with ANY alarm; share of real changes found with the right
-sign. Targets: at most 1 % and at least 98 %. Last, `perfbot compare` is timed as a command.
+sign. Targets: at most 1 % and at least 98 %.
 
-    python bench/compare_accuracy.py [--suites N] [--seed S]
+Then the slow-tail test alone, before and after it moved onto rounds, on suites where a busy
+machine slows a share of some rounds' samples together (a burst of load hits every benchmark
+of the side then running): `pooled Fisher` is the test before (Fisher's exact test on the
+samples of each side pooled, as if independent), `per round` the engine's (per-round shares of
+slow samples, paired by round). A/A rows: unchanged suites with any slow-tail alarm; A/B
+rows: grown tails found (one sample in eight slowed x1.5 in every round of 4 benchmarks).
+Last, `perfbot compare` is timed as a command.
+
+    python bench/compare_accuracy.py [--suites N] [--tail-suites N] [--seed S] [--only-tail]
 """
 
 from __future__ import annotations
@@ -45,6 +53,8 @@ from pathlib import Path
 import numpy as np
 
 from workflows.compare import CompareOptions, Verdict, compare, decide, outliers, stats
+from workflows.compare.engine import TAIL_FLOOR, TAIL_MIN
+from workflows.compare.verdicts import Finding, Open
 from workflows.results import Direction, ResultSet, make_benchmark
 
 BENCHMARKS = 40
@@ -55,6 +65,10 @@ OUTLIER_RATE = 0.04
 OUTLIER_SLOWDOWN = (1.1, 1.6)
 ORDER_EFFECT = 0.02
 DRIFT = 0.05
+BURST = (0.2, 1.0)  # share of a busy round's samples the burst slows
+TAIL_BENCHMARKS = 4
+TAIL_EVERY = 8
+TAIL_SLOWDOWN = 1.5
 TARGET_FALSE_ALARMS = 0.01
 TARGET_DETECTION = 0.98
 OPTIONS = CompareOptions()
@@ -75,6 +89,8 @@ class Shape:
     drift: bool = False
     in_rounds: bool = True  # False: one file a side, rounds unknown to the engine
     changes: str = "none"  # none | mix | one
+    busy: float = 0.0  # chance that a side's run of a round is hit by a burst of load
+    tail: bool = False  # 4 benchmarks' head: one sample in 8 slowed x1.5, in every round
 
 
 @dataclass(frozen=True)
@@ -93,6 +109,7 @@ class Suite:
     head: ResultSet
     truth: dict[str, int]  # +1 slowed, -1 sped up, 0 unchanged
     layout: Layout | None = None
+    tails: frozenset[str] = frozenset()  # benchmarks whose slow tail grew
 
 
 def _factors(rng: np.random.Generator, changes: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -128,6 +145,7 @@ def make_suite(rng: np.random.Generator, shape: Shape, layout: Layout | None = N
     if shape.drift:
         shared = shared + np.log1p(DRIFT) * np.linspace(0, 1, r)
     head_first = np.array([shape.alternate and k % 2 == 1 for k in range(r)])
+    tails = rng.choice(BENCHMARKS, TAIL_BENCHMARKS, replace=False) if shape.tail else []
 
     per_invocation = INVOCATION_EFFECT * shape.round_effect
     if shape.invocation_effect:
@@ -142,6 +160,12 @@ def make_suite(rng: np.random.Generator, shape: Shape, layout: Layout | None = N
         values = scale[:, None, None] * np.exp(logs)
         slow = rng.random(values.shape) < OUTLIER_RATE
         values[slow] *= rng.uniform(*OUTLIER_SLOWDOWN, int(slow.sum()))
+        for k in np.flatnonzero(rng.random(r) < shape.busy):  # a burst: one stretch, all slow
+            start = int(rng.integers(s))
+            length = max(1, int(rng.uniform(*BURST) * s))
+            values[:, k, start : start + length] *= rng.uniform(*OUTLIER_SLOWDOWN, (BENCHMARKS, 1))
+        if label == "head" and shape.tail:
+            values[tails, :, ::TAIL_EVERY] *= TAIL_SLOWDOWN
         rounds = np.repeat(np.arange(1, r + 1), s) if shape.in_rounds else ()
         manifest = [
             {"round": k + 1, "position": 2 if second[k] else 1, "node": "n1"} for k in range(r)
@@ -158,6 +182,7 @@ def make_suite(rng: np.random.Generator, shape: Shape, layout: Layout | None = N
         side(center * factor, ~head_first, "head"),
         dict(zip(names, truth.tolist(), strict=True)),
         layout,
+        frozenset(names[i] for i in tails),
     )
 
 
@@ -299,6 +324,69 @@ def shapes() -> list[tuple[Shape, bool]]:
     return found
 
 
+def pooled_fisher_tails(suite: Suite) -> set[str]:
+    """The slow-tail test before it moved onto rounds: each side's samples pooled, Fisher's exact
+    test on the counts beyond 3 pooled MADs, Benjamini-Hochberg, the same floors."""
+    pvalues, counts = {}, {}
+    for name in suite.truth:
+        x, y = _logs(suite, name)
+        found = outliers.tail_counts(x, y, 1)
+        if found is not None:
+            counts[name] = found
+            pvalues[name] = stats.tail_pvalue(found.base, found.base_n, found.head, found.head_n)
+    adjusted = dict(zip(pvalues, stats.adjust(list(pvalues.values())), strict=True))
+    return {
+        name
+        for name, p in adjusted.items()
+        if p <= OPTIONS.alpha
+        and counts[name].head >= TAIL_MIN
+        and counts[name].head_share - counts[name].base_share >= TAIL_FLOOR
+    }
+
+
+def per_round_tails(suite: Suite) -> set[str]:
+    """The engine's: a grown tail is a `slow tail grew` finding, or an open `tail against
+    centre`."""
+    comparison = compare(suite.base, suite.head)
+    return {
+        row.name
+        for row in comparison.benchmarks
+        if row.finding is Finding.SLOW_TAIL or row.reason is Open.MIXED
+    }
+
+
+TAIL_METHODS: dict[str, Callable[[Suite], set[str]]] = {
+    "pooled Fisher": pooled_fisher_tails,
+    "per round": per_round_tails,
+}
+
+
+def tail_shapes() -> list[Shape]:
+    few = Shape("10 rounds x 5, busy rounds (15 %)", busy=0.15)
+    many = Shape("10 rounds x 2,000, busy rounds (15 %)", samples=2000, busy=0.15)
+    quiet = Shape("10 rounds x 2,000, no busy rounds", samples=2000)
+    return [few, many, quiet, replace(few, tail=True), replace(many, tail=True)]
+
+
+def tail_table(suites: int, rng: np.random.Generator) -> None:
+    print(
+        f"\nSlow-tail test alone. A/A: unchanged suites with any slow-tail alarm; A/B tail: grown "
+        f"tails found ({TAIL_BENCHMARKS} benchmarks, 1 sample in {TAIL_EVERY} x{TAIL_SLOWDOWN}); "
+        f"{suites} suites a row\n"
+    )
+    print(f"{'':58}" + "".join(f"{m:>16}" for m in TAIL_METHODS))
+    for shape in tail_shapes():
+        alarms = dict.fromkeys(TAIL_METHODS, 0)
+        for _ in range(suites):
+            suite = make_suite(rng, shape)
+            for name, method in TAIL_METHODS.items():
+                found = method(suite)
+                alarms[name] += len(found & suite.tails) if shape.tail else bool(found)
+        total = suites * (TAIL_BENCHMARKS if shape.tail else 1)
+        label = f"{'A/B tail' if shape.tail else 'A/A':9}{shape.title}"
+        print(f"{label:58}" + "".join(f"{pct(n / total):>16}" for n in alarms.values()))
+
+
 def write_pair(root: Path, rng: np.random.Generator) -> tuple[Path, Path]:
     """A 40-benchmark pair as the pipeline writes it: 10 round files a side, 5 samples each."""
     suite = make_suite(rng, Shape("timing", changes="mix"))
@@ -348,9 +436,14 @@ def time_command(rng: np.random.Generator, runs: int = 5) -> Iterator[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suites", type=int, default=300, help="suites per row")
+    parser.add_argument("--tail-suites", type=int, default=40, help="suites per tail row")
     parser.add_argument("--seed", type=int, default=20261201)
+    parser.add_argument("--only-tail", action="store_true", help="only the slow-tail table")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
+    if args.only_tail:
+        tail_table(args.tail_suites, rng)
+        return
     print(
         f"{BENCHMARKS} benchmarks a suite, CV {CV[0]:.0%}-{CV[1]:.0%}, {OUTLIER_RATE:.0%} slow "
         f"outliers x{OUTLIER_SLOWDOWN[0]}-{OUTLIER_SLOWDOWN[1]}; {args.suites} suites a row, "
@@ -366,6 +459,7 @@ def main() -> None:
         label = f"{kind:8}{shape.title}"
         print(f"{label:66}" + "".join(f"{pct(t.figure()):>14}" for t in tallies.values()))
     print(f"\n({time.perf_counter() - start:.0f} s)")
+    tail_table(args.tail_suites, rng)
     for line in time_command(rng):
         print(line)
 

@@ -8,8 +8,10 @@ a failed or errored run is reported with its failing step, a run stopped by a ne
 only closes a check run that no result closed (a lost `result` callback).
 
 Check run conclusions: `success` for improved or unchanged, `failure` for a regression (so a
-repository can require the check before merging) and for a failed run, `neutral` for a verdict
-perfbot does not know, `cancelled` for a stopped run.
+repository can require the check before merging) and for a failed run, `neutral` for an
+inconclusive run (some benchmark could not be judged: not a pass, not a failure; the title
+names the reasons, from the report's `summary.open`) and for a verdict perfbot does not know,
+`cancelled` for a stopped run.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ VERDICT_CONCLUSIONS = {
     "no-change": "success",
     "no significant change": "success",
     "regressed": "failure",
+    "inconclusive": "neutral",
 }
 VERDICT_TITLES = {
     "improved": "Faster",
@@ -37,7 +40,9 @@ VERDICT_TITLES = {
     "no-change": "No significant change",
     "no significant change": "No significant change",
     "regressed": "Regression",
+    "inconclusive": "Inconclusive",
 }
+INCONCLUSIVE = "inconclusive"
 MAX_COMMENT = 60000  # GitHub refuses comments over 65536 characters
 _STOPPED = re.compile(r"workflow shutdown with strategy:\s*\w+|stopped with strategy", re.I)
 
@@ -80,6 +85,8 @@ def outcome_for(payload: CallbackPayload, link: str | None) -> Outcome:
     if payload.kind == "result":
         verdict = (payload.verdict or "").strip().lower()
         title = VERDICT_TITLES.get(verdict, f"Verdict: {inert(payload.verdict or 'none', 60)}")
+        if verdict == INCONCLUSIVE:
+            title += open_reasons(payload.report)
         report = defanged(payload.report_markdown or "")
         body = RESULT_HEADER.format(title=title, **shown) + "\n" + report
         return Outcome(
@@ -119,6 +126,21 @@ def ended(status: str) -> str:
     if not status:
         return ENDED["Failed"]
     return ENDED.get(status) or f"ended {inert(status.lower(), 40)}"
+
+
+def open_reasons(report: dict[str, Any] | None) -> str:
+    """`: 2 too noisy, 1 unconfirmed` from the JSON report's `summary.open` (the reasons
+    benchmarks could not be judged); empty when the report does not say."""
+    summary = report.get("summary") if isinstance(report, dict) else None
+    counts = summary.get("open") if isinstance(summary, dict) else None
+    if not isinstance(counts, dict):
+        return ""
+    shown = [
+        f"{n} {inert(str(reason), 40)}"
+        for reason, n in counts.items()
+        if isinstance(n, int) and not isinstance(n, bool) and n > 0
+    ]
+    return f": {', '.join(shown[:6])}" if shown else ""
 
 
 def was_stopped(failures: list[dict[str, Any]]) -> bool:

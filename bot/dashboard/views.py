@@ -6,9 +6,13 @@ a large history (`bench/dashboard_load.py` measures it). Nothing here writes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import Blueprint, abort, render_template, request
 
 from bot.dashboard import charts, current_store, markdown
+from workflows.compare.report_reading import row_verdict
 from workflows.history import Store
 from workflows.history.noise import WINDOW, assess
 
@@ -39,6 +43,18 @@ def _arg(name: str) -> str:
     return value[:500]
 
 
+def verdict_words(report: Mapping[str, Any] | None) -> dict[str, str]:
+    """Per benchmark the verdict as the run page shows it: `inconclusive (too noisy)` rather
+    than a bare word, so the table says what the report below it says."""
+    rows = (report or {}).get("benchmarks")
+    words = {}
+    for row in rows if isinstance(rows, list) else []:
+        if isinstance(row, Mapping) and isinstance(row.get("name"), str):
+            verdict, reason = row_verdict(row)
+            words[row["name"]] = f"{verdict} ({reason})" if reason else verdict
+    return words
+
+
 @blueprint.get("/")
 def index() -> str:
     return render_template("index.html", jobs=_store().latest_per_job())
@@ -67,6 +83,7 @@ def run(run_id: int) -> str:
     history = store.recent_series(found.repo, found.job, runs_back=WINDOW)
     threshold = ((report or {}).get("options") or {}).get("threshold")
     notes, trends = {}, []
+    words = verdict_words(report)
     for row in rows:
         series = [p for p in history.get(row.name, []) if p.run_id != run_id]
         noise = assess(row.change, [p.change for p in series], threshold)
@@ -77,6 +94,7 @@ def run(run_id: int) -> str:
         "run.html",
         run=found,
         rows=rows,
+        words=words,
         notes=notes,
         trends=trends,
         report_html=markdown.to_html(report_markdown) if report_markdown else "",

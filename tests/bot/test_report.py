@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.report import MAX_COMMENT, outcome_for
@@ -17,7 +19,8 @@ LINK = "https://argo.example.test/workflows/perfbot/perf-1"
         ("unchanged", "success", "No significant change"),
         ("Unchanged", "success", "No significant change"),
         ("regressed", "failure", "Regression"),
-        ("inconclusive", "neutral", "Verdict: inconclusive"),
+        ("inconclusive", "neutral", "Inconclusive"),
+        ("weird", "neutral", "Verdict: weird"),
         (None, "neutral", "Verdict: none"),
     ],
 )
@@ -26,6 +29,29 @@ def test_a_verdict_sets_the_check_runs_conclusion(verdict, conclusion: str, titl
     assert (outcome.conclusion, outcome.title) == (conclusion, title)
     assert outcome.comment is not None
     assert f"[workflow `perf-1`]({LINK})" in outcome.comment
+
+
+# the report's summary.open, the title it gives an inconclusive run
+OPEN_TITLES = [
+    ({"too noisy": 3}, "Inconclusive: 3 too noisy"),
+    ({"too noisy": 1, "unconfirmed": 1}, "Inconclusive: 1 too noisy, 1 unconfirmed"),
+    ({"<b>x</b>": 1}, "Inconclusive: 1 &lt;b&gt;x&lt;/b&gt;"),
+    ({"too noisy": "many"}, "Inconclusive"),  # not a count: left out
+    ([], "Inconclusive"),
+    (None, "Inconclusive"),
+]
+
+
+@pytest.mark.parametrize(("open_", "title"), OPEN_TITLES)
+def test_an_inconclusive_run_is_neutral_with_its_reasons_in_the_title(open_, title) -> None:
+    payload = replace(
+        result("perf-1", verdict="inconclusive"),
+        report={"summary": {"verdict": "inconclusive", "open": open_}},
+    )
+    outcome = outcome_for(payload, LINK)
+    assert outcome.conclusion == "neutral"
+    assert outcome.title == title
+    assert f"### perfbot · api: {title}" in (outcome.comment or "")
 
 
 @pytest.mark.parametrize(

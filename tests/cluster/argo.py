@@ -88,8 +88,11 @@ def start_argo(node: Node) -> None:
     node.kubectl("create", "namespace", ARGO_NAMESPACE)
     node.kubectl("-n", ARGO_NAMESPACE, "create", "configmap", "workflow-controller-configmap")
     # One controller: no leader election (it would also want the identity a pod name gives).
-    env = {"KUBECONFIG": str(node.kubeconfig), "LEADER_ELECTION_DISABLE": "true",
-           "LEADER_ELECTION_IDENTITY": "perfbot-node"}
+    env = {
+        "KUBECONFIG": str(node.kubeconfig),
+        "LEADER_ELECTION_DISABLE": "true",
+        "LEADER_ELECTION_IDENTITY": "perfbot-node",
+    }
     folder = images.argo_bin()
     node.start(
         "workflow-controller",

@@ -30,9 +30,13 @@ def test_the_example_pair_shows_one_regression_and_one_improvement_in_text():
     result = run(BASE, HEAD)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[1].startswith("REGRESSION: 1 regressed, 1 improved, 10 unchanged, 1 too noisy")
-    assert lines[4].split()[:2] == ["regressed", "GET"]
-    assert lines[5].split()[:2] == ["improved", "parse/large.json"]
+    assert lines[1].startswith(
+        "REGRESSION: 1 regressed, 1 improved, 10 unchanged, 1 inconclusive (1 too noisy)"
+    )
+    assert lines[2] == "could not judge 1 benchmark(s): 1 too noisy; they are listed first"
+    assert lines[5].split()[:2] == ["too", "noisy"]
+    assert lines[6].split()[:2] == ["regressed", "GET"]
+    assert lines[7].split()[:2] == ["improved", "parse/large.json"]
 
 
 def test_the_json_report_of_the_example_pair_is_what_the_pipeline_reads():
@@ -40,7 +44,11 @@ def test_the_json_report_of_the_example_pair_is_what_the_pipeline_reads():
     report = json.loads(result.stdout)
     assert overall_verdict(report) == "regressed"  # what `perfbot notify --verdict-of` outputs
     changed = {b["name"]: b["verdict"] for b in report["benchmarks"] if b["verdict"] != "unchanged"}
-    assert changed == {"GET /search?q=steel": "regressed", "parse/large.json": "improved"}
+    assert changed == {
+        "GET /search?q=steel": "regressed",
+        "parse/large.json": "improved",
+        "cache/warm-hit": "inconclusive",
+    }
 
 
 @pytest.mark.parametrize(
@@ -59,16 +67,23 @@ EXIT_CODES = [
     ((), 0),
     (("--fail-on-regression",), 1),
     (("--fail-on-regression", "--threshold", "0.5"), 0),  # no change of 50 %: nothing regressed
+    (("--threshold", "0.5", "--min-samples", "20"), 0),  # nothing judged, but not asked to fail
+    # ten samples a side, twenty needed: nothing could be judged, which is not a pass
+    (("--fail-on-regression", "--threshold", "0.5", "--min-samples", "20"), 4),
+    (("--fail-on-regression", "--min-samples", "20"), 4),  # the regression is not seen either
 ]
 
 
 @pytest.mark.parametrize(("extra", "code"), EXIT_CODES)
-def test_exit_code_is_one_only_when_asked_to_fail_on_a_regression(extra, code):
+def test_exit_code_says_regressed_or_inconclusive_only_when_asked_to(extra, code):
     assert run(BASE, HEAD, *extra).exit_code == code
 
 
 def test_fail_on_regression_passes_when_only_improvements_were_found():
-    assert run(HEAD, HEAD, "--fail-on-regression").exit_code == 0
+    rules = '[{"match": "GET /search*", "ignore": true}, {"match": "cache/*", "ignore": true}]'
+    result = run(BASE, HEAD, "--fail-on-regression", "--benchmark-rules", rules)
+    assert result.stdout.splitlines()[1].startswith("IMPROVEMENT: 0 regressed, 1 improved")
+    assert result.exit_code == 0
 
 
 def _bad_inputs(tmp_path: Path) -> list[tuple[list[str], str]]:
@@ -136,9 +151,14 @@ def test_directories_of_rounds_are_compared_round_by_round_with_the_files_verdic
             )
     by_dirs = json.loads(run(tmp_path / "base", tmp_path / "head", "--format", "json").stdout)
     by_files = json.loads(run(BASE, HEAD, "--format", "json").stdout)
-    assert [b["verdict"] for b in by_dirs["benchmarks"]] == [
-        b["verdict"] for b in by_files["benchmarks"]
+    # five rounds find the same changes; they judge less than fifty samples, and say so
+    changes = ("regressed", "improved")
+    assert [b["verdict"] if b["verdict"] in changes else "-" for b in by_dirs["benchmarks"]] == [
+        b["verdict"] if b["verdict"] in changes else "-" for b in by_files["benchmarks"]
     ]
+    assert {b["reason"] for b in by_dirs["benchmarks"] if b["verdict"] == "inconclusive"} == {
+        "too noisy"
+    }
     assert {b["method"] for b in by_dirs["benchmarks"]} == {"paired-rounds-t"}
     assert [b["change"] for b in by_dirs["benchmarks"]] == pytest.approx(
         [b["change"] for b in by_files["benchmarks"]], abs=0.02
@@ -155,7 +175,8 @@ def test_a_forced_input_format_reads_every_round_of_a_directory(tmp_path):
     )
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert report["summary"]["verdict"] == "unchanged"
+    assert report["summary"]["verdict"] == "inconclusive"  # two rounds: no test possible
+    assert [b["reason"] for b in report["benchmarks"]] == ["too few rounds"] * 2
     assert [b["base"]["n"] for b in report["benchmarks"]] == [20, 20]
 
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from workflows.cli import main
 from workflows.cli.compare import compare_paths
+from workflows.cli.errors import EXIT_INCONCLUSIVE
 from workflows.compare import Verdict
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "results"
@@ -36,8 +37,8 @@ def test_a_confirmation_that_repeats_the_changes_keeps_every_verdict():
 def test_a_confirmation_without_the_change_turns_the_regression_unconfirmed():
     result = run(BASE, HEAD, "--confirm-base", BASE, "--confirm-head", BASE,
                  "--fail-on-regression")  # fmt: skip
-    assert result.exit_code == 0, result.output
-    assert "NO SIGNIFICANT CHANGE" in result.stdout
+    assert result.exit_code == EXIT_INCONCLUSIVE, result.output
+    assert "INCONCLUSIVE" in result.stdout
     assert "unconfirmed  GET /search?q=steel" in result.stdout
 
 
@@ -61,5 +62,5 @@ def test_compare_paths_takes_the_confirmation_flags():
     comparison = compare_paths(
         BASE, HEAD, ["--confirm-base", str(BASE), "--confirm-head", str(BASE)]
     )
-    assert comparison.verdict is Verdict.UNCHANGED
+    assert comparison.verdict is Verdict.INCONCLUSIVE
     assert comparison.confirmation is not None

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from tests.compare.builders import noisy, pair
-from workflows.compare import Verdict, compare, render_json, render_markdown, render_text
+from workflows.compare import Verdict, compare, display, render_json, render_markdown, render_text
 from workflows.compare.confirm import confirm, flagged, flagged_in_report
+from workflows.compare.verdicts import Open
 
 # How each benchmark moves in a measurement: head's center against base's 1.0.
 SLOWER, FASTER, SAME = 1.2, 0.8, 1.0
@@ -33,8 +34,8 @@ def row(comparison, name):
 # second measurement of `slow`, what `slow` ends as, whether it counts as confirmed
 CASES = [
     (SLOWER, Verdict.REGRESSED, True),
-    (SAME, Verdict.UNCHANGED, False),
-    (FASTER, Verdict.UNCHANGED, False),  # significant, but the other way
+    (SAME, Verdict.INCONCLUSIVE, False),
+    (FASTER, Verdict.INCONCLUSIVE, False),  # significant, but the other way
 ]
 
 
@@ -45,6 +46,7 @@ def test_a_flagged_change_stands_only_when_the_second_measurement_repeats_it(
     second = measure(rng, {"slow": again, "quick": FASTER})
     result = row(confirm(first, second), "slow")
     assert result.verdict is verdict
+    assert result.reason is (None if confirmed else Open.UNCONFIRMED)
     assert result.confirmation["confirmed"] is confirmed
     assert result.confirmation["verdict"] == str(row(second, "slow").verdict)
 
@@ -60,7 +62,8 @@ def test_an_unconfirmed_change_carries_a_warning_with_both_measurements(rng, fir
 def test_a_flagged_benchmark_the_confirmation_did_not_measure_is_unconfirmed(rng, first):
     second = measure(rng, {"quick": FASTER})
     result = row(confirm(first, second), "slow")
-    assert result.verdict is Verdict.UNCHANGED
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert result.reason is Open.UNCONFIRMED
     assert result.confirmation == {
         "confirmed": False,
         "first_verdict": "regressed",
@@ -76,11 +79,12 @@ def test_rows_the_first_comparison_did_not_flag_are_left_alone(rng, first):
     assert result.confirmation is None
 
 
-def test_the_overall_verdict_follows_only_the_confirmed_changes(rng, first):
+def test_an_unconfirmed_regression_leaves_the_suite_open_not_improved(rng, first):
     second = measure(rng, {"slow": SAME, "quick": FASTER})
     confirmed = confirm(first, second)
     assert first.verdict is Verdict.REGRESSED
-    assert confirmed.verdict is Verdict.IMPROVED
+    assert confirmed.verdict is Verdict.INCONCLUSIVE
+    assert confirmed.open == {Open.UNCONFIRMED: 1}
     assert confirmed.confirmation["confirmed"] == ["quick"]
     assert confirmed.confirmation["unconfirmed"] == ["slow"]
 
@@ -109,7 +113,10 @@ def test_the_json_report_records_the_confirmation_per_row_and_for_the_run(rng, f
     second = measure(rng, {"slow": SAME, "quick": FASTER})
     document = json.loads(render_json(confirm(first, second)))
     rows = {b["name"]: b for b in document["benchmarks"]}
-    assert rows["slow"]["verdict"] == "unchanged"
+    assert rows["slow"]["verdict"] == "inconclusive"
+    assert rows["slow"]["reason"] == "unconfirmed"
+    assert document["summary"]["verdict"] == "inconclusive"
+    assert document["summary"]["open"] == {"unconfirmed": 1}
     assert rows["slow"]["confirmation"]["confirmed"] is False
     assert rows["quick"]["confirmation"]["confirmed"] is True
     assert rows["calm"]["confirmation"] is None
@@ -128,10 +135,18 @@ def test_the_text_report_labels_the_unconfirmed_row_and_explains_it(rng, first):
     assert any(line.strip().startswith("- slow: unconfirmed: regressed by") for line in lines)
 
 
-def test_the_markdown_report_lists_the_unconfirmed_row_in_the_notes(rng, first):
+def test_the_markdown_report_shows_both_measurements_of_an_unconfirmed_row_first(rng, first):
     second = measure(rng, {"slow": SAME, "quick": FASTER})
-    markdown = render_markdown(confirm(first, second))
-    assert "- ⚠️ <code>slow</code>: unconfirmed: regressed by" in markdown
+    confirmed = confirm(first, second)
+    markdown = render_markdown(confirmed)
+    slow, again = row(confirmed, "slow"), row(second, "slow")
+    table = markdown.split("**Unconfirmed** (1)")[1].split("\n\n")[1]
+    cells = [c.strip() for c in table.splitlines()[-1].split("|")[1:-1]]
+    assert cells[0] == "<code>slow</code>"
+    assert cells[1].startswith(display.percent(slow.change))
+    assert cells[3].startswith(display.percent(again.change))
+    assert markdown.index("**Unconfirmed**") < markdown.index("<code>quick</code>")
+    assert "- ⚠️ <code>slow</code>: unconfirmed: regressed by" not in markdown  # not twice
     assert "confirmation: 1 of 2 flagged benchmark(s) repeated" in markdown
 
 

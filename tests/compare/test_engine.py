@@ -9,6 +9,7 @@ import pytest
 
 from tests.compare.builders import noisy, pair, result_set, summary_only
 from workflows.compare import CompareOptions, ComparisonError, Verdict, compare, decide
+from workflows.compare.verdicts import Open
 from workflows.results import Direction, ResultSet
 
 
@@ -67,9 +68,10 @@ def test_throughput_units_default_to_higher_is_better(rng):
     assert row.verdict is Verdict.IMPROVED
 
 
-def test_too_few_samples_is_unchanged_with_a_plain_warning_and_no_p_value():
+def test_too_few_samples_is_inconclusive_with_a_plain_warning_and_no_p_value():
     row = one([10.0, 10.1, 9.9], [20.0, 20.2, 19.8])
-    assert row.verdict is Verdict.UNCHANGED
+    assert row.verdict is Verdict.INCONCLUSIVE
+    assert row.reason is Open.TOO_FEW_SAMPLES
     assert row.p_value is None
     assert row.warnings == (
         "too few samples for a verdict (base 3, head 3; at least 5 a side needed)",
@@ -80,8 +82,12 @@ def test_too_few_samples_is_unchanged_with_a_plain_warning_and_no_p_value():
 def test_samples_that_cannot_reach_alpha_say_so(rng):
     b, h = pair({"q": noisy(rng, 10, n=5)}, {"q": noisy(rng, 20, n=5)})
     row = compare(b, h, CompareOptions(alpha=0.005)).benchmarks[0]
-    assert row.verdict is Verdict.UNCHANGED
+    assert row.verdict is Verdict.INCONCLUSIVE
+    assert row.reason is Open.TOO_NOISY
     assert any("cannot reach p <= 0.005" in w for w in row.warnings)
+    noisy_warning = next(w for w in row.warnings if w.startswith("too noisy"))
+    assert "no change of any size could reach" in noisy_warning
+    assert "change of no change" not in noisy_warning
 
 
 def test_a_real_but_tiny_change_stays_under_the_threshold(rng):
@@ -125,7 +131,8 @@ def test_a_summary_without_spread_gives_no_verdict():
     b = ResultSet.build("b", "perfbot", [summary_only("t", 10, 1.0, None)])
     h = ResultSet.build("h", "perfbot", [summary_only("t", 10, 2.0, 0.1)])
     row = compare(b, h).benchmarks[0]
-    assert row.verdict is Verdict.UNCHANGED
+    assert row.verdict is Verdict.INCONCLUSIVE
+    assert row.reason is Open.NO_TEST
     assert any("no standard deviation on base" in w for w in row.warnings)
 
 
@@ -151,7 +158,7 @@ def test_an_unchanged_forty_benchmark_suite_raises_no_alarm_across_many_runs(rng
         cvs = rng.uniform(0.01, 0.03, 40)
         base = {f"q{i}": noisy(rng, 1.0, cv) for i, cv in enumerate(cvs)}
         head = {f"q{i}": noisy(rng, 1.0, cv) for i, cv in enumerate(cvs)}
-        alarms += compare(*pair(base, head)).verdict is not Verdict.UNCHANGED
+        alarms += compare(*pair(base, head)).verdict in (Verdict.REGRESSED, Verdict.IMPROVED)
     assert alarms == 0
 
 
@@ -165,7 +172,7 @@ def test_a_lone_small_p_value_in_a_big_suite_is_not_an_alarm(rng):
     assert row.p_value < 0.05  # a per-benchmark test would cry wolf here
     assert row.change >= 0.04
     assert row.p_adjusted > CompareOptions().alpha
-    assert row.verdict is Verdict.UNCHANGED
+    assert not row.verdict.is_change
 
 
 def test_changes_are_sorted_by_size_whatever_their_sign(rng):

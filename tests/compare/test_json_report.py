@@ -12,6 +12,7 @@ import pytest
 from tests.compare.builders import noisy, pair
 from workflows.compare import Verdict, compare, render_json
 from workflows.compare.provenance import RunFacts
+from workflows.compare.verdicts import Finding, Open
 from workflows.compare.verdicts import Verdict as VerdictWords
 
 NUMBER_OR_NULL = {"type": ["number", "null"]}
@@ -58,16 +59,21 @@ SCHEMA = {
         "provenance",
     ],
     "properties": {
-        "schema_version": {"const": 1},
+        "schema_version": {"const": 2},
         "summary": {
             "type": "object",
-            "required": ["verdict", "counts", "compared", "geomean_change"],
+            "required": ["verdict", "counts", "open", "compared", "geomean_change"],
             "properties": {
-                "verdict": {"enum": ["regressed", "improved", "unchanged"]},
+                "verdict": {"enum": ["regressed", "improved", "unchanged", "inconclusive"]},
                 "counts": {
                     "type": "object",
                     "required": [str(v) for v in VerdictWords],
                     "additionalProperties": {"type": "integer"},
+                },
+                "open": {
+                    "type": "object",
+                    "propertyNames": {"enum": [str(r) for r in Open]},
+                    "additionalProperties": {"type": "integer", "minimum": 1},
                 },
                 "geomean_change": NUMBER_OR_NULL,
             },
@@ -79,6 +85,8 @@ SCHEMA = {
                 "required": [
                     "name",
                     "verdict",
+                    "reason",
+                    "finding",
                     "change",
                     "p_value",
                     "base",
@@ -98,6 +106,8 @@ SCHEMA = {
                 "properties": {
                     "name": {"type": "string"},
                     "verdict": VERDICT,
+                    "reason": {"enum": [None, *(str(r) for r in Open)]},
+                    "finding": {"enum": [None, *(str(f) for f in Finding)]},
                     "change": NUMBER_OR_NULL,
                     "ci_low": NUMBER_OR_NULL,
                     "ci_high": NUMBER_OR_NULL,
@@ -195,10 +205,12 @@ def test_the_summary_counts_every_verdict_and_names_the_worst(report):
     assert document["summary"]["counts"] == {
         "regressed": 1,
         "improved": 1,
-        "unchanged": 2,
+        "unchanged": 1,
+        "inconclusive": 1,
         "added": 1,
         "removed": 1,
     }
+    assert document["summary"]["open"] == {"too few samples": 1}
     assert document["summary"]["compared"] == 4
 
 
@@ -209,8 +221,10 @@ def test_one_sided_and_untestable_benchmarks_have_nulls_not_guesses(report):
     assert by_name["gone"]["change"] is None
     assert by_name["new"]["base"] is None
     assert by_name["few"]["p_value"] is None
-    assert by_name["few"]["verdict"] == "unchanged"
+    assert by_name["few"]["verdict"] == "inconclusive"
+    assert by_name["few"]["reason"] == "too few samples"
     assert by_name["few"]["warnings"]
+    assert by_name["same"]["reason"] is None
 
 
 def test_the_options_used_are_recorded(report):

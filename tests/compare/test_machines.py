@@ -44,7 +44,8 @@ def test_sides_from_two_machines_get_no_verdict_and_say_why(tmp_path, head_node,
     head = side(tmp_path, "head", head_node, head_cpu, 1.2)
     report = compared(base, head)
     assert report["not_comparable"] == reason
-    assert report["summary"]["verdict"] == "unchanged"
+    assert report["summary"]["verdict"] == "inconclusive"
+    assert report["summary"]["open"] == {"not comparable": 1}
     assert report["benchmarks"][0]["change"] == pytest.approx(0.2, abs=0.01)
 
 

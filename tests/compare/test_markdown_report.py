@@ -107,13 +107,16 @@ def test_an_unchanged_suite_has_no_table_of_changes_and_no_chart(rng):
     assert text.split("<details>")[0].count("\n|") == 0
 
 
-def test_a_benchmark_too_noisy_to_judge_is_listed_as_such_not_among_the_unchanged(rng):
+def test_a_benchmark_too_noisy_to_judge_is_listed_first_as_such_not_among_the_unchanged(rng):
     base = {"steady": noisy(rng, 1.0), "wild": noisy(rng, 1.0, cv=0.6)}
     head = {"steady": noisy(rng, 1.0), "wild": noisy(rng, 1.0, cv=0.6)}
     text = render_markdown(compare(*pair(base, head)))
-    assert "1 unchanged, 1 too noisy" in text.splitlines()[0]
+    assert text.splitlines()[0].startswith("🟡 **Inconclusive**")
+    assert "1 unchanged, 1 inconclusive (1 too noisy)" in text.splitlines()[0]
     listed = re.search(
-        r"\*\*Too noisy to judge\*\* \(1\).*\n- <code>(\w+)</code>: .*could detect", text
+        r"\*\*Could not be judged\*\* \(1: 1 too noisy\).*\n- too noisy: <code>(\w+)</code>: "
+        r".*could detect",
+        text,
     )
     assert listed is not None
     assert listed.group(1) == "wild"

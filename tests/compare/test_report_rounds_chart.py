@@ -7,13 +7,14 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.compare.builders import noisy, pair, summary_only
 from workflows.compare import compare, render_html
 from workflows.compare.environment import head_second
-from workflows.compare.round_chart import slots
-from workflows.results import ResultSet, load_results
+from workflows.compare.round_chart import MAX_DOTS, MAX_FILE_POINTS, MAX_RINGS, slots
+from workflows.results import ResultSet, load_results, make_benchmark
 
 INPUTS = Path(__file__).parent / "golden" / "inputs"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -100,3 +101,42 @@ def test_a_side_with_only_summary_statistics_gets_no_chart(rng):
     base = ResultSet.build("b", "perfbot", [summary_only("q", 10, 1.0, 0.01)])
     head = ResultSet.build("h", "perfbot", [summary_only("q", 10, 1.1, 0.01)])
     assert _charts(render_html(compare(base, head))) == {}
+
+
+def _wide(rng, per_round: int, rounds: int = 10) -> ResultSet:
+    samples = np.exp(0.02 * rng.standard_normal(rounds * per_round))
+    samples[::97] *= 1.5  # slow outliers, about one in a hundred
+    numbers = np.repeat(np.arange(1, rounds + 1), per_round)
+    return ResultSet.build(
+        "s", "perfbot", [make_benchmark("q", "s", samples=samples, rounds=numbers)]
+    )
+
+
+# samples a round, the most dots and rings a round may draw
+WIDE_ROUNDS = [(5, 5), (MAX_DOTS + 1, MAX_DOTS), (2000, MAX_DOTS)]
+
+
+@pytest.mark.parametrize(("per_round", "most"), WIDE_ROUNDS)
+def test_a_round_of_thousands_of_samples_draws_a_bounded_picture_of_them(rng, per_round, most):
+    comparison = compare(_wide(rng, per_round), _wide(rng, per_round))
+    chart = _charts(render_html(comparison))["q"]
+    for side in ("base", "head"):
+        dots = [m for m in _marks(chart, "sample") if side in m.get("class")]
+        rings = [m for m in _marks(chart, "set-aside") if side in m.get("class")]
+        assert len(dots) <= most * 10
+        assert len(rings) <= MAX_RINGS * 10
+        assert len(_marks(chart, "round")) == 20  # every round's median is still there
+    said = " ".join(t.text or "" for t in chart.iter(f"{SVG}title"))
+    if comparison.benchmarks[0].base.set_aside > MAX_RINGS * 10:
+        assert "more set aside" in said
+
+
+def test_a_file_of_thousands_of_samples_draws_a_bounded_picture_of_them(rng):
+    base = ResultSet.build(
+        "b", "perfbot", [make_benchmark("q", "s", samples=noisy(rng, 1, n=20_000))]
+    )
+    head = ResultSet.build(
+        "h", "perfbot", [make_benchmark("q", "s", samples=noisy(rng, 1, n=20_000))]
+    )
+    chart = _charts(render_html(compare(base, head)))["q"]
+    assert len(list(chart.iter(f"{SVG}circle"))) <= 2 * (MAX_FILE_POINTS + MAX_RINGS)

@@ -11,6 +11,7 @@ import pytest
 from workflows.compare import CompareOptions, Verdict, compare
 from workflows.compare.estimates import RANK_TEST, ROUNDS_TEST
 from workflows.compare.rules import BenchmarkRule
+from workflows.compare.verdicts import Open
 from workflows.results import ResultSet, make_benchmark
 
 ROUNDS = 10
@@ -61,7 +62,8 @@ def test_samples_of_one_round_are_not_counted_as_independent(rng):
     row = compare(side({"q": base}, "base"), side({"q": head}, "head"), options).benchmarks[0]
     assert row.method == ROUNDS_TEST
     assert row.paired_rounds == ROUNDS
-    assert row.verdict is Verdict.UNCHANGED
+    assert not row.verdict.is_change  # rounds 3 % apart cannot see 1 %: open, and said so
+    assert row.reason is Open.TOO_NOISY
 
     def flat(label: str, logs: np.ndarray) -> ResultSet:
         return ResultSet.build(
@@ -96,11 +98,12 @@ def test_an_order_effect_is_modelled_when_the_sides_alternate(rng):
     assert row.order_effect == pytest.approx(0.06, abs=0.01)
 
 
-def test_too_few_rounds_is_unchanged_with_a_plain_warning(rng):
+def test_too_few_rounds_is_inconclusive_with_a_plain_warning(rng):
     base = noise(rng, 0.01)[:3]
     head = noise(rng, 0.01)[:3] + 0.5
     row = compare(side({"q": base}, "b"), side({"q": head}, "h")).benchmarks[0]
-    assert row.verdict is Verdict.UNCHANGED
+    assert row.verdict is Verdict.INCONCLUSIVE
+    assert row.reason is Open.TOO_FEW_ROUNDS
     assert row.p_value is None
     assert any(w.startswith("too few rounds for a verdict (3 run by both") for w in row.warnings)
 
@@ -154,7 +157,8 @@ def test_a_benchmark_too_noisy_to_judge_says_so_with_the_rounds_it_needs(rng):
     rows = {r.name: r for r in comparison.benchmarks}
     assert rows["quiet"].too_noisy is False
     assert rows["quiet"].detectable_change < 0.04
-    assert rows["loud"].verdict is Verdict.UNCHANGED
+    assert rows["loud"].verdict is Verdict.INCONCLUSIVE
+    assert rows["loud"].reason is Open.TOO_NOISY
     assert rows["loud"].too_noisy is True
     assert rows["loud"].detectable_change > 0.04
     assert rows["loud"].needed > ROUNDS
@@ -222,7 +226,8 @@ def test_sides_measured_on_different_nodes_get_no_verdict_unless_allowed(rng):
     head = side({"q": noise(rng, 0.002) + 0.2}, "h", node="node-b")
     refused = compare(base, head)
     assert refused.not_comparable == "base ran on node node-a, head on node-b"
-    assert refused.verdict is Verdict.UNCHANGED
+    assert refused.verdict is Verdict.INCONCLUSIVE
+    assert refused.benchmarks[0].reason is Open.NOT_COMPARABLE
     assert refused.warnings[0].startswith("not comparable: base ran on node node-a")
     allowed = compare(base, head, CompareOptions(allow_different_machines=True))
     assert allowed.verdict is Verdict.REGRESSED

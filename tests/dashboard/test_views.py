@@ -110,3 +110,34 @@ def test_with_the_dashboard_off_its_pages_do_not_exist(
     ):
         assert bot.client.get("/").status_code == 404
         assert bot.client.get("/runs/1").status_code == 404
+
+
+# how the PR's report is written: as it is (schema 2), or as schema 1 wrote an open row
+OPEN_ROWS = [
+    (lambda report: report, "inconclusive (too noisy)"),
+    (
+        lambda report: {
+            **report,
+            "schema_version": 1,
+            "summary": {**report["summary"], "verdict": "unchanged"},
+            "benchmarks": [
+                {**row, "verdict": "unchanged", "reason": None} for row in report["benchmarks"]
+            ],
+        },
+        "inconclusive (too noisy)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("written", "shown"), OPEN_ROWS)
+def test_a_run_page_never_calls_a_benchmark_it_could_not_judge_unchanged(
+    stack: Stack, written, shown
+) -> None:
+    report, _, _ = comparison({SEARCH: 10.0}, {SEARCH: 10.0}, cv=0.5, rounds=5)
+    assert report["benchmarks"][0]["reason"] == "too noisy"
+    stack.callback(payload(written(report), pr=1, workflow="pr-noisy"))
+
+    page = stack.client.get(f"/runs/{pr_run_id(stack)}").get_data(as_text=True)
+    assert f'<td class="verdict inconclusive">{shown}</td>' in page
+    assert 'class="verdict unchanged"' not in page
+    assert 'verdict <span class="verdict inconclusive">inconclusive</span>' in page

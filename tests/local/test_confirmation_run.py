@@ -71,7 +71,8 @@ def test_only_the_change_that_repeats_is_reported(confirmed):
     result, out = confirmed
     assert result.exit_code == 1, result.output  # --fail-on-regression: `slow` regressed
     verdicts = {b["name"]: b["verdict"] for b in report(out)["benchmarks"]}
-    assert verdicts == {"slow": "regressed", "fluke": "unchanged", "steady": "unchanged"}
+    assert verdicts == {"slow": "regressed", "fluke": "inconclusive", "steady": "unchanged"}
+    assert report(out)["summary"]["open"] == {"unconfirmed": 1}
     assert report(out)["confirmation"]["unconfirmed"] == ["fluke"]
 
 

@@ -80,8 +80,10 @@ def test_the_slowed_endpoint_and_only_it_is_flagged(slowdown: tuple[Result, Path
 
 def test_a_readme_only_commit_raises_no_alarm(unchanged: tuple[Result, Path]) -> None:
     result, out = unchanged
-    assert result.exit_code == 0, result.output
-    assert set(verdicts(out).values()) == {"unchanged"}
+    found = verdicts(out)
+    assert not {"regressed", "improved"} & set(found.values()), found
+    # a busy machine may leave a benchmark open: --fail-on-regression then exits 4, never 0
+    assert result.exit_code == (4 if "inconclusive" in found.values() else 0), result.output
 
 
 def test_the_reports_are_written_and_the_text_report_printed(slowdown: tuple[Result, Path]) -> None:

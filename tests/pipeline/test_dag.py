@@ -121,7 +121,9 @@ def test_compare_runs_perfbot_compare_and_outputs_reports_and_the_verdict(exampl
     ]
     assert compare["container"]["image"] == "ghcr.io/example-org/perfbot:0.1.0"
     outputs = compare["outputs"]
-    assert [a["name"] for a in outputs["artifacts"]] == ["report-json", "report-markdown"]
+    assert [a["name"] for a in outputs["artifacts"]] == [
+        "report-json", "report-markdown", "report-html", "report-text",
+    ]  # fmt: skip
     assert outputs["parameters"] == [
         {"name": "verdict", "valueFrom": {"path": "/perfbot/out/verdict"}}
     ]

@@ -385,7 +385,7 @@ def test_benchmark_refuses_rounds_that_are_not_1_to_1000(tmp_path, rounds):
 # -- compare ----------------------------------------------------------------------------------
 
 
-def test_compare_writes_both_reports_and_the_verdict_in_one_run(tmp_path):
+def test_compare_writes_every_report_and_the_verdict_in_one_run(tmp_path):
     record = (
         'echo "$*" >> "$LOG"\n'
         'while [ "$#" -gt 0 ]; do\n'
@@ -403,7 +403,8 @@ def test_compare_writes_both_reports_and_the_verdict_in_one_run(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "log").read_text().splitlines() == [
         f"compare in/base in/head --format json --output {out}/report.json "
-        f"--write markdown={out}/report.md --write verdict={out}/verdict --threshold 0.05",
+        f"--write markdown={out}/report.md --write html={out}/report.html "
+        f"--write text={out}/report.txt --write verdict={out}/verdict --threshold 0.05",
     ]
     assert (out / "verdict").read_text() == "regressed\n"
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import click
 
 from workflows.cli import run_facts
-from workflows.cli.errors import EXIT_FAILED_CHECK, BadInput
+from workflows.cli.errors import EXIT_FAILED_CHECK, EXIT_INCONCLUSIVE, BadInput
 from workflows.compare.options import DEFAULT_ALPHA, DEFAULT_MIN_SAMPLES, DEFAULT_THRESHOLD
 from workflows.results.loader import FORMATS as INPUT_FORMATS
 
@@ -168,7 +168,11 @@ def _compare(
     "--confirm-head", type=click.Path(path_type=Path),
     help="The confirmation run's head results (with --confirm-base).",
 )  # fmt: skip
-@click.option("--fail-on-regression", is_flag=True, help="Exit 1 when any benchmark regressed.")
+@click.option(
+    "--fail-on-regression", is_flag=True,
+    help="Exit 1 when any benchmark regressed; 4 when none did but one could not be judged "
+    "(inconclusive: too noisy, too few rounds, unconfirmed, not comparable).",
+)  # fmt: skip
 @run_facts.options
 def command(
     base: Path,
@@ -220,6 +224,8 @@ def command(
         _write(path, rendered[kind])
     if fail_on_regression and comparison.verdict is Verdict.REGRESSED:
         raise SystemExit(EXIT_FAILED_CHECK)
+    if fail_on_regression and comparison.verdict is Verdict.INCONCLUSIVE:
+        raise SystemExit(EXIT_INCONCLUSIVE)
 
 
 VERDICT = "verdict"

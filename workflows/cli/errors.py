@@ -7,6 +7,10 @@ import click
 EXIT_OK = 0
 EXIT_FAILED_CHECK = 1
 EXIT_BAD_INPUT = 2
+# `perfbot compare` and `perfbot run --local` with --fail-on-regression when nothing regressed
+# but a benchmark could not be judged: neither a pass (0) nor a regression (1), as the check
+# run's `neutral` is neither (3 is taken: `perfbot run --local`'s failed pipeline).
+EXIT_INCONCLUSIVE = 4
 
 
 class BadInput(click.ClickException):

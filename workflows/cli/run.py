@@ -1,6 +1,7 @@
 """`perfbot run --local`: run a job's pipeline on this machine, base against head.
 
-Exit codes: 0 the comparison ran; 1 with --fail-on-regression and a regression; 2 bad input
+Exit codes: 0 the comparison ran; 1 with --fail-on-regression and a regression (4 when
+nothing regressed but a benchmark could not be judged); 2 bad input
 (not a git repository, a bad ref, missing or invalid config, unknown job, a job that cannot
 run locally); 3 a pipeline step failed or the deadline passed; 130 interrupted (Ctrl-C).
 """
@@ -41,7 +42,10 @@ from workflows.cli.errors import BadInput
 )
 @click.option("--rounds", type=int, default=None, help="Benchmark rounds per side (override).")
 @click.option("--quiet", is_flag=True, help="Plain progress lines (for CI logs).")
-@click.option("--fail-on-regression", is_flag=True, help="Exit 1 when a benchmark regressed.")
+@click.option(
+    "--fail-on-regression", is_flag=True,
+    help="Exit 1 when a benchmark regressed; 4 when none did but one could not be judged.",
+)  # fmt: skip
 @click.option("--record", is_flag=True, help="Keep the run in the results history (--history).")
 @click.option(
     "--history",

@@ -2,7 +2,8 @@
 interval, dashed lines at the threshold, in the table's order so the two read together.
 
 Bars start at zero and go left for a smaller value and right for a larger one; the colour says
-whether that is better or worse, since for a throughput larger is better.
+whether that is better or worse, since for a throughput larger is better. A slow-tail finding's
+bar is grey: it shows the centre, which did not decide the verdict.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from html import escape
 
 from workflows.compare import display
 from workflows.compare.engine import BenchmarkComparison
-from workflows.compare.verdicts import Verdict
+from workflows.compare.verdicts import Finding, Verdict
 
 MAX_CHART_ROWS = 60
 ROW_HEIGHT = 22
@@ -24,9 +25,18 @@ COLORS = {
     Verdict.REGRESSED: "#d1242f",
     Verdict.IMPROVED: "#1a7f37",
     Verdict.UNCHANGED: "#8c959f",
+    Verdict.INCONCLUSIVE: "#9a6700",
     Verdict.ADDED: "#0969da",
     Verdict.REMOVED: "#0969da",
 }
+
+
+def color(row: BenchmarkComparison) -> str:
+    """The bar's colour: the verdict's when the centre decided it; grey for a slow-tail finding,
+    whose bar is the centre's change, which is not what decided it."""
+    if row.finding is Finding.SLOW_TAIL:
+        return COLORS[Verdict.UNCHANGED]
+    return COLORS[row.verdict]
 
 
 def svg(rows: list[BenchmarkComparison], threshold: float) -> str:
@@ -78,7 +88,7 @@ def svg(rows: list[BenchmarkComparison], threshold: float) -> str:
         )
         parts.append(
             f'<rect class="bar" x="{left:.1f}" y="{top + 4}" width="{max(right - left, 1):.1f}" '
-            f'height="{ROW_HEIGHT - 8}" fill="{COLORS[row.verdict]}" opacity="0.85"/>'
+            f'height="{ROW_HEIGHT - 8}" fill="{color(row)}" opacity="0.85"/>'
         )
         if row.ci_low is not None and row.ci_high is not None:
             parts.append(

@@ -8,10 +8,12 @@ Benjamini-Hochberg correction runs over the benchmarks the confirmation measured
 first suite, and its verdicts need the same significance and threshold as any other.
 
 A flagged row stands when `second` gives it the same verdict (same direction, a change on the
-second's own data). Otherwise it becomes `unchanged`, with an `unconfirmed: ...` warning that
-gives both measurements: a change that does not repeat is reported as such, not as a
-regression. Independent measurements multiply: a false alarm survives with about p x p', while
-a real change survives with the power of both (bench/confirmation.py measures both figures).
+second's own data). Otherwise it becomes `inconclusive` for the reason `unconfirmed`, with an
+`unconfirmed: ...` warning that gives both measurements: a change that does not repeat is
+reported as an open question, neither as a regression nor as "unchanged", which the two
+measurements together do not show either. Independent measurements multiply: a false alarm
+survives with about p x p', while a real change survives with the power of both
+(bench/confirmation.py measures both figures).
 Every flagged row keeps the second measurement in `confirmation`; the comparison keeps which
 rows were confirmed in its own `confirmation`.
 """
@@ -23,7 +25,7 @@ from typing import Any
 
 from workflows.compare import display
 from workflows.compare.engine import BenchmarkComparison, Comparison
-from workflows.compare.verdicts import Verdict
+from workflows.compare.verdicts import Open, Verdict
 
 UNCONFIRMED_PREFIX = "unconfirmed: "
 NOT_MEASURED = (
@@ -102,7 +104,7 @@ def _warning(
 
 
 def confirm(first: Comparison, second: Comparison) -> Comparison:
-    """`first` with every flagged row that `second` does not repeat turned to `unchanged`."""
+    """`first` with every flagged row that `second` does not repeat turned `inconclusive`."""
     again = {row.name: row for row in second.benchmarks}
     rows, confirmed, unconfirmed = [], [], []
     for row in first.benchmarks:
@@ -119,7 +121,9 @@ def confirm(first: Comparison, second: Comparison) -> Comparison:
         rows.append(
             replace(
                 row,
-                verdict=Verdict.UNCHANGED,
+                verdict=Verdict.INCONCLUSIVE,
+                reason=Open.UNCONFIRMED,
+                finding=None,
                 warnings=(*row.warnings, _warning(row, other, second)),
                 confirmation=record,
             )

@@ -17,7 +17,7 @@ from workflows.compare.engine import (
     Comparison,
     SideStats,
 )
-from workflows.compare.verdicts import Verdict
+from workflows.compare.verdicts import Finding, Open, Verdict
 
 TIME_SCALES = ((1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"))
 DECIMAL_SCALES = ((1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""))
@@ -25,15 +25,22 @@ ICONS = {
     Verdict.REGRESSED: "🔴",
     Verdict.IMPROVED: "🟢",
     Verdict.UNCHANGED: "⚪",
+    Verdict.INCONCLUSIVE: "🟡",
     Verdict.ADDED: "➕",
     Verdict.REMOVED: "➖",
 }
-SUMMARY_ICONS = {Verdict.REGRESSED: "🔴", Verdict.IMPROVED: "🟢", Verdict.UNCHANGED: "✅"}
+SUMMARY_ICONS = {
+    Verdict.REGRESSED: "🔴",
+    Verdict.IMPROVED: "🟢",
+    Verdict.UNCHANGED: "✅",
+    Verdict.INCONCLUSIVE: "🟡",
+}
 LEGENDS = {
     ROUNDS_TEST: (
-        "rounds are the unit: Base and Head are the medians of the round medians (± the samples'"
-        " robust spread); Change is the mean per-round log ratio head/base, rounds paired, with"
-        " its {confidence} % interval; p: paired t-test over rounds"
+        "rounds are the unit: Base and Head are the geometric means of the paired rounds'"
+        " medians (± the samples' robust spread), so Change, the mean per-round ratio head/base"
+        " (rounds paired), is Head/Base; with its {confidence} % interval; p: paired t-test over"
+        " rounds"
     ),
     RANK_TEST: (
         "one file of samples: Base and Head are medians (± robust spread), slow outliers set"
@@ -98,7 +105,12 @@ def _signed(amount: float) -> str:
 def interval(row: BenchmarkComparison) -> str:
     if row.ci_low is None or row.ci_high is None:
         return "–"
-    return f"{_signed(row.ci_low * 100)[:-2]} … {_signed(row.ci_high * 100)}"
+    return interval_of(row.ci_low, row.ci_high)
+
+
+def interval_of(low: float, high: float) -> str:
+    """`-1.3 … +1.1 %`"""
+    return f"{_signed(low * 100)[:-2]} … {_signed(high * 100)}"
 
 
 def pvalue(p: float | None) -> str:
@@ -123,13 +135,19 @@ def notes(comparison: Comparison, limit: int = 20) -> list[tuple[str | None, str
 
 
 def summary_counts(counts: dict[Verdict, int]) -> str:
-    """`1 regressed, 1 improved, 38 unchanged` (added/removed only when there are any)."""
+    """`1 regressed, 1 improved, 38 unchanged` (inconclusive, added and removed only when there
+    are any)."""
     shown = [
         f"{counts[v]} {v}"
         for v in Verdict
         if counts[v] or v in (Verdict.REGRESSED, Verdict.IMPROVED, Verdict.UNCHANGED)
     ]
     return ", ".join(shown)
+
+
+def open_counts(comparison: Comparison) -> str:
+    """`2 too noisy, 1 unconfirmed`: the reasons behind the inconclusive count."""
+    return ", ".join(f"{n} {reason}" for reason, n in comparison.open.items())
 
 
 def geomean(change: float | None) -> str:
@@ -145,7 +163,7 @@ def center(row: BenchmarkComparison, stats: SideStats | None) -> str:
     if stats is None:
         return "–"
     if stats.round_median is not None:  # the rounds path, tested or too few to test
-        text, spread = value(stats.round_median, row.unit), stats.relative_spread
+        text, spread = value(stats.shown_center, row.unit), stats.relative_spread
     elif row.method == SUMMARY_TEST and stats.mean:
         text = value(stats.mean, row.unit)
         spread = None if stats.stddev is None else stats.stddev / abs(stats.mean)
@@ -166,38 +184,77 @@ def legend(comparison: Comparison) -> list[str]:
 def noisy(row: BenchmarkComparison) -> str:
     """`could detect 14.2 %, needs 23 rounds`: why a row was not judged."""
     if row.detectable_change is None or math.isinf(row.detectable_change):
-        seen = "could detect no change at all"
+        seen = "no change of any size could reach significance"
     else:
         seen = f"could detect {row.detectable_change:.1%}"
     units = "rounds" if row.method == ROUNDS_TEST else "samples"
     return seen + (f"; about {row.needed} {units} a side needed" if row.needed else "")
 
 
-TOO_NOISY_WORD = "too noisy"
-UNCONFIRMED_WORD = "unconfirmed"
+TOO_NOISY_WORD = str(Open.TOO_NOISY)
+UNCONFIRMED_WORD = str(Open.UNCONFIRMED)
+WHY_OPEN = {
+    Open.TOO_FEW_ROUNDS: "fewer paired rounds than a test needs",
+    Open.TOO_FEW_SAMPLES: "fewer samples a side than a test needs",
+    Open.NOT_COMPARABLE: "base and head ran on different machines",
+    Open.NO_TEST: "these inputs allow no test",
+    Open.MIXED: "the slow tail grew while the centre got better",
+}
+
+
+def why_open(row: BenchmarkComparison) -> str:
+    """One phrase saying why an inconclusive row could not be judged."""
+    if row.reason is Open.TOO_NOISY:
+        return noisy(row)
+    if row.reason is Open.UNCONFIRMED:
+        again = row.confirmation or {}
+        return f"the confirmation found {percent(again.get('change'))}"
+    return WHY_OPEN.get(row.reason, "not judged") if row.reason else "not judged"
 
 
 def label(row: BenchmarkComparison) -> str:
-    """The row's verdict word; `too noisy` for an unchanged row the run could not judge,
-    `unconfirmed` for a change a confirmation run did not repeat (workflows.compare.confirm)."""
-    if row.confirmation is not None and not row.confirmation.get("confirmed"):
-        return UNCONFIRMED_WORD
-    return TOO_NOISY_WORD if row.too_noisy else str(row.verdict)
+    """The row's verdict word; for an inconclusive row its reason (`too noisy`, `unconfirmed`
+    ...), and `slow tail grew` for a regression found in the slow tail, not the centre."""
+    if row.verdict is Verdict.INCONCLUSIVE and row.reason is not None:
+        return str(row.reason)
+    if row.finding is Finding.SLOW_TAIL:
+        return str(Finding.SLOW_TAIL)
+    return str(row.verdict)
 
 
 def headline_counts(comparison: Comparison) -> str:
-    """`1 regressed, 1 improved, 3 unchanged, 1 too noisy`: too-noisy rows are not counted as
-    unchanged, since nobody can say they are."""
-    counts = dict(comparison.counts)
-    noisy_rows = len(comparison.too_noisy)
-    counts[Verdict.UNCHANGED] -= noisy_rows
-    text = summary_counts(counts)
-    return text + (f", {noisy_rows} {TOO_NOISY_WORD}" if noisy_rows else "")
+    """`1 regressed, 1 improved, 3 unchanged, 2 inconclusive (1 too noisy, 1 unconfirmed)`:
+    what could not be judged is counted apart from what is unchanged, with its reasons."""
+    text = summary_counts(comparison.counts)
+    reasons = open_counts(comparison)
+    return text + (f" ({reasons})" if reasons else "")
+
+
+def tail_counts(row: BenchmarkComparison) -> str:
+    """`head 24 of 383 slow (6 of 10 rounds), base 1 of 331 (1 round)`: a tail finding's
+    evidence, the counts it was decided on."""
+    tail = row.tail or {}
+    text = (
+        f"head {tail.get('head')} of {tail.get('head_n')} slow, "
+        f"base {tail.get('base')} of {tail.get('base_n')}"
+    )
+    rounds = tail.get("rounds")
+    if rounds:
+        text += (
+            f"; slow samples in {tail.get('head_rounds')} of {rounds} head rounds, "
+            f"{tail.get('base_rounds')} of {rounds} base rounds"
+        )
+    return text
 
 
 def ordered(comparison: Comparison) -> list[BenchmarkComparison]:
-    """Changes by size, then too noisy, unchanged, added and removed in input order: the
-    order of every table and chart."""
+    """What could not be judged first (by reason), then changes by size, slow-tail findings,
+    unchanged, added and removed in input order: the order of every table and chart."""
     rest = comparison.of(Verdict.UNCHANGED, Verdict.ADDED, Verdict.REMOVED)
-    group = {Verdict.UNCHANGED: 1, Verdict.ADDED: 2, Verdict.REMOVED: 2}
-    return comparison.changed() + sorted(rest, key=lambda r: 0 if r.too_noisy else group[r.verdict])
+    group = {Verdict.UNCHANGED: 0, Verdict.ADDED: 1, Verdict.REMOVED: 1}
+    return [
+        *comparison.inconclusive(),
+        *comparison.changed(),
+        *comparison.tails(),
+        *sorted(rest, key=lambda r: group[r.verdict]),
+    ]

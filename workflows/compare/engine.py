@@ -28,6 +28,7 @@ from workflows.compare.estimates import (
     ROUNDS_TEST,
     SUMMARY_TEST,
     TOO_FEW,
+    TOO_FEW_ROUNDS,
     Estimate,
     detectable_log,
     raw_estimate,
@@ -36,7 +37,7 @@ from workflows.compare.estimates import (
 )
 from workflows.compare.options import CompareOptions
 from workflows.compare.rules import settings_for
-from workflows.compare.verdicts import Verdict, overall
+from workflows.compare.verdicts import Finding, Open, Verdict, overall
 from workflows.results import Benchmark, Direction, ResultSet
 
 __all__ = ["RANK_TEST", "ROUNDS_TEST", "SUMMARY_TEST", "Comparison", "compare", "decide"]
@@ -47,11 +48,26 @@ TAIL_GREW = (
     "slow tail grew: {head} of {head_n} head samples far beyond head's usual range, "
     "against {base} of {base_n} in base"
 )
+TAIL_ROUNDS = " (in {head_rounds} of {rounds} rounds, against {base_rounds} in base)"
 TOO_NOISY = (
     "too noisy to judge: this run could only detect a change of {detectable}, above the "
     "threshold of {threshold}; about {needed} {units} a side would be needed"
 )
+TOO_NOISY_AT_ALL = (
+    "too noisy to judge: with {have} {units} a side no change of any size could reach the "
+    "significance this suite needs; about {needed} {units} a side would be needed"
+)
+TAIL_AGAINST_CENTRE = (
+    "slow tail grew while the centre moved the better way ({change}): neither a regression "
+    "nor an improvement can be claimed"
+)
 SET_ASIDE = "slow outliers set aside: {base} in base, {head} in head"
+VISIBLE = 0.0005  # a relative change the reports show as other than ±0.0 %
+SIGNS_DISAGREE = (
+    "Change and the Base and Head columns disagree in sign: the test's estimate is {change}, "
+    "the columns' centres differ by {centers} (the estimate weighs every pair of samples, "
+    "the centres only the middle ones)"
+)
 SAME_MEASUREMENT = "same measurement as {primary!r}: one test and one verdict for both"
 OWN_SETTINGS = "own settings: {settings} (from rule {rules})"
 NOT_COMPARABLE = "not comparable: {reason}; no verdict (rerun on one machine, or allow it)"
@@ -79,18 +95,32 @@ class SideStats:
     raw: bool  # False: only summary statistics were published
     rounds: int = 0  # distinct rounds the samples came from; 0: a single file of samples
     set_aside: int = 0  # slow outliers left out of the test and the estimate
-    round_median: float | None = None  # median of the round medians: what the test compares
+    round_median: float | None = None  # median of the round medians
+    round_center: float | None = None  # geometric mean of the paired round medians (tested)
 
     @classmethod
     def of(
-        cls, bench: Benchmark, set_aside: int = 0, round_median: float | None = None
+        cls,
+        bench: Benchmark,
+        set_aside: int = 0,
+        round_median: float | None = None,
+        round_center: float | None = None,
     ) -> SideStats:
         s = bench.stats()
         raw = not bench.summary_only
         return cls(
             s.n, s.median, s.mean, s.stddev, s.iqr, s.minimum, s.maximum, raw,
-            bench.round_count, set_aside, round_median,
+            bench.round_count, set_aside, round_median, round_center,
         )  # fmt: skip
+
+    @property
+    def shown_center(self) -> float:
+        """The centre the reports show beside Change: the one that goes with the test."""
+        if self.round_center is not None:
+            return self.round_center
+        if self.round_median is not None:
+            return self.round_median
+        return self.center
 
     @property
     def center(self) -> float:
@@ -132,6 +162,16 @@ class BenchmarkComparison:
     settings: Mapping[str, Any] = field(default_factory=dict)  # per-benchmark rules applied
     measurement: str | None = None  # the benchmark whose measurement this metric shares
     confirmation: Mapping[str, Any] | None = None  # a flagged row's second measurement (confirm)
+    reason: Open | None = None  # why an inconclusive row could not be judged
+    finding: Finding | None = None  # what decided a change: the centre or a slow tail
+
+    @property
+    def shown_p(self) -> float | None:
+        """The adjusted p-value of the test that decided the verdict: the tail test's for a
+        slow-tail finding, else the centre test's."""
+        if self.finding is Finding.SLOW_TAIL and self.tail is not None:
+            return self.tail.get("p_adjusted")
+        return self.p_adjusted
 
     @property
     def badness(self) -> float:
@@ -172,6 +212,15 @@ class Comparison:
         return [b for b in self.benchmarks if b.too_noisy]
 
     @property
+    def open(self) -> dict[Open, int]:
+        """How many inconclusive benchmarks, by reason, in the order of `Open`."""
+        found = {reason: 0 for reason in Open}
+        for row in self.benchmarks:
+            if row.verdict is Verdict.INCONCLUSIVE and row.reason is not None:
+                found[row.reason] += 1
+        return {reason: n for reason, n in found.items() if n}
+
+    @property
     def counts(self) -> dict[Verdict, int]:
         return {v: sum(1 for b in self.benchmarks if b.verdict is v) for v in Verdict}
 
@@ -180,12 +229,86 @@ class Comparison:
         return sum(1 for b in self.benchmarks if b.base is not None and b.head is not None)
 
     def changed(self) -> list[BenchmarkComparison]:
-        """Regressions and improvements, the largest change first."""
-        found = [b for b in self.benchmarks if b.verdict.is_change]
+        """Regressions and improvements of the centre, the largest change first (slow-tail
+        findings are `tails()`: their Change column is not what decided them)."""
+        found = [
+            b for b in self.benchmarks if b.verdict.is_change and b.finding is not Finding.SLOW_TAIL
+        ]
         return sorted(found, key=lambda b: abs(b.badness), reverse=True)
+
+    def tails(self) -> list[BenchmarkComparison]:
+        """Benchmarks judged by their slow tail, in input order."""
+        return [b for b in self.benchmarks if b.finding is Finding.SLOW_TAIL]
+
+    def inconclusive(self) -> list[BenchmarkComparison]:
+        """The benchmarks that could not be judged, grouped by reason in the order of `Open`."""
+        rows = self.of(Verdict.INCONCLUSIVE)
+        order = list(Open)
+        return sorted(rows, key=lambda r: order.index(r.reason) if r.reason else len(order))
 
     def of(self, *verdicts: Verdict) -> list[BenchmarkComparison]:
         return [b for b in self.benchmarks if b.verdict in verdicts]
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A benchmark's verdict with why it is open (inconclusive) or what decided it (a change)."""
+
+    verdict: Verdict
+    reason: Open | None = None
+    finding: Finding | None = None
+
+
+def _open(e: Estimate, threshold: float, level: float) -> Open | None:
+    """Why a benchmark without a significant change cannot be called unchanged, if it cannot:
+    no test ran (too few rounds or samples, or inputs that allow none), or the run could only
+    have seen a change above the threshold."""
+    if e.p_value is None:
+        if any(w.startswith(TOO_FEW_ROUNDS.split("(")[0]) for w in e.warnings):
+            return Open.TOO_FEW_ROUNDS
+        if any(w.startswith(TOO_FEW.split("(")[0]) for w in e.warnings):
+            return Open.TOO_FEW_SAMPLES
+        return Open.NO_TEST
+    log_detectable = detectable_log(e, level)
+    if log_detectable is not None and log_detectable > math.log1p(threshold):
+        return Open.TOO_NOISY
+    return None
+
+
+def _better_by(change: float | None, direction: Direction) -> float:
+    """How far the centre moved the better way, as a relative change (0 when it got worse)."""
+    if change is None or math.isnan(change):
+        return 0.0
+    better = -change if direction is Direction.LOWER else change
+    return max(0.0, better)
+
+
+def judge(
+    e: Estimate,
+    p_adjusted: float | None,
+    tail_adjusted: float | None,
+    direction: Direction,
+    options: CompareOptions,
+    *,
+    threshold: float,
+    level: float,
+    not_comparable: str | None,
+) -> Judgement:
+    """The verdict of one benchmark. A significant centre change decides; else a slow tail that
+    grew is a regression of its own kind, unless the centre moved the better way by at least
+    the threshold (then neither is claimed: inconclusive); else unchanged when the run could
+    have seen a threshold-sized change, inconclusive when it could not."""
+    if not_comparable:
+        return Judgement(Verdict.INCONCLUSIVE, Open.NOT_COMPARABLE)
+    verdict = decide(e.change, p_adjusted, direction, options, threshold)
+    if verdict.is_change:
+        return Judgement(verdict, finding=Finding.CENTRE)
+    if _tail_grew(e, tail_adjusted, options.alpha):
+        if _better_by(e.change, direction) >= threshold:
+            return Judgement(Verdict.INCONCLUSIVE, Open.MIXED)
+        return Judgement(Verdict.REGRESSED, finding=Finding.SLOW_TAIL)
+    reason = _open(e, threshold, level)
+    return Judgement(Verdict.INCONCLUSIVE, reason) if reason else Judgement(Verdict.UNCHANGED)
 
 
 def decide(
@@ -259,6 +382,7 @@ def _tail(estimate: Estimate, p_value: float | None, p_adjusted: float | None) -
     t = estimate.tail
     return {
         "base": t.base, "base_n": t.base_n, "head": t.head, "head_n": t.head_n,
+        "rounds": t.rounds, "base_rounds": t.base_rounds, "head_rounds": t.head_rounds,
         "p_value": p_value, "p_adjusted": p_adjusted,
     }  # fmt: skip
 
@@ -297,7 +421,7 @@ def _own_settings(settings: Mapping[str, Any]) -> str:
 
 
 def _percent(value: float) -> str:
-    return "no change at all" if math.isinf(value) else f"{value:.1%}"
+    return f"{value:+.1%}"
 
 
 def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = None) -> Comparison:
@@ -344,9 +468,9 @@ def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = N
     }
     adjusted = dict(zip(tested, stats.adjust(list(tested.values())), strict=True))
     tails = {
-        name: stats.tail_pvalue(t.base, t.base_n, t.head, t.head_n)
+        name: e.tail_p
         for name, e in estimates.items()
-        if (t := e.tail) is not None and name not in primary_of
+        if e.tail_p is not None and name not in primary_of
     }
     tails_adjusted = dict(zip(tails, stats.adjust(list(tails.values())), strict=True))
     level = options.alpha / max(1, len(tested))
@@ -354,17 +478,17 @@ def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = N
     if not options.allow_different_machines:
         not_comparable = environment.mismatch(base.metadata, head.metadata)
 
-    verdicts: dict[str, Verdict] = {}
+    verdicts: dict[str, Judgement] = {}
     for name in sorted(common, key=lambda n: n in primary_of):  # primaries first
-        e, bench = estimates[name], sides[name][0]
         if name in primary_of:
             verdicts[name] = verdicts[primary_of[name]]
             continue
-        threshold = settings[name].get("threshold", options.threshold)
-        verdict = decide(e.change, adjusted.get(name), bench.direction, options, threshold)
-        if verdict is Verdict.UNCHANGED and _tail_grew(e, tails_adjusted.get(name), options.alpha):
-            verdict = Verdict.REGRESSED
-        verdicts[name] = Verdict.UNCHANGED if not_comparable else verdict
+        verdicts[name] = judge(
+            estimates[name], adjusted.get(name), tails_adjusted.get(name),
+            sides[name][0].direction, options,
+            threshold=settings[name].get("threshold", options.threshold),
+            level=level, not_comparable=not_comparable,
+        )  # fmt: skip
 
     rows: list[BenchmarkComparison] = []
     for name in base.benchmarks:
@@ -416,7 +540,7 @@ def _row(
     name: str,
     pair: tuple[Benchmark, Benchmark],
     e: Estimate,
-    verdict: Verdict,
+    judgement: Judgement,
     settings: Mapping[str, Any],
     *,
     primary: str | None,
@@ -428,46 +552,48 @@ def _row(
     not_comparable: str | None,
 ) -> BenchmarkComparison:
     base, head = pair
+    verdict = judgement.verdict
     threshold = settings.get("threshold", options.threshold)
     warnings = list(e.warnings)
     if any(e.set_aside):
         warnings.append(SET_ASIDE.format(base=e.set_aside[0], head=e.set_aside[1]))
     if primary is None and _tail_grew(e, tail_p[1], options.alpha) and e.tail is not None:
         t = e.tail
-        warnings.append(
-            TAIL_GREW.format(base=t.base, base_n=t.base_n, head=t.head, head_n=t.head_n)
-        )
+        text = TAIL_GREW.format(base=t.base, base_n=t.base_n, head=t.head, head_n=t.head_n)
+        if t.rounds:
+            text += TAIL_ROUNDS.format(
+                head_rounds=t.head_rounds, rounds=t.rounds, base_rounds=t.base_rounds
+            )
+        warnings.append(text)
+        if judgement.reason is Open.MIXED:
+            warnings.append(TAIL_AGAINST_CENTRE.format(change=_percent(e.change or 0.0)))
     if primary is not None:
         warnings.append(SAME_MEASUREMENT.format(primary=primary))
     if settings:
         warnings.append(_own_settings(settings))
     log_detectable = detectable_log(e, level)
     detectable = None if log_detectable is None else math.expm1(log_detectable)
-    too_noisy = (
-        verdict is Verdict.UNCHANGED
-        and not not_comparable
-        and log_detectable is not None
-        and log_detectable > math.log1p(threshold)
-    )
+    too_noisy = judgement.reason is Open.TOO_NOISY
     needed = None
     if too_noisy and log_detectable is not None:
         needed = _needed(e, log_detectable, threshold, level)
-        warnings.append(
-            TOO_NOISY.format(
-                detectable=_percent(detectable if detectable is not None else math.inf),
-                threshold=f"{threshold:.0%}",
-                needed=needed if needed is not None else "more",
-                units="rounds" if e.method == ROUNDS_TEST else "samples",
-            )
-        )
+        warnings.append(_too_noisy(e, log_detectable, threshold, needed))
     medians = e.round_medians or (None, None)
+    centers = e.round_centers or (None, None)
+    sides = (
+        SideStats.of(base, e.set_aside[0], medians[0], centers[0]),
+        SideStats.of(head, e.set_aside[1], medians[1], centers[1]),
+    )
+    disagree = _signs_disagree(e.change, sides[0].shown_center, sides[1].shown_center)
+    if disagree and e.method is not None:
+        warnings.append(disagree)
     return BenchmarkComparison(
         name=name,
         unit=base.unit,
         direction=base.direction,
         verdict=verdict,
-        base=SideStats.of(base, e.set_aside[0], medians[0]),
-        head=SideStats.of(head, e.set_aside[1], medians[1]),
+        base=sides[0],
+        head=sides[1],
         change=e.change,
         ci_low=e.ci[0] if e.ci else None,
         ci_high=e.ci[1] if e.ci else None,
@@ -484,6 +610,34 @@ def _row(
         tail=_tail(e, *tail_p),
         settings={k: (str(v) if k == "direction" else v) for k, v in settings.items()},
         measurement=primary,
+        reason=judgement.reason,
+        finding=judgement.finding,
+    )
+
+
+def _signs_disagree(change: float | None, base: float, head: float) -> str | None:
+    """A warning when Change and the Base and Head columns point different ways (a rank test's
+    shift against two medians can): said in the row's notes, never left for the reader."""
+    if change is None or not math.isfinite(change) or base == 0:
+        return None
+    centers = head / base - 1
+    if min(abs(change), abs(centers)) < VISIBLE or (change > 0) == (centers > 0):
+        return None  # agreeing, or one of them shown as ±0.0 %
+    return SIGNS_DISAGREE.format(change=f"{change:+.1%}", centers=f"{centers:+.1%}")
+
+
+def _too_noisy(e: Estimate, log_detectable: float, threshold: float, needed: int | None) -> str:
+    """The too-noisy warning; a test that cannot reach significance at all is said so in
+    words, not as a change of infinite size."""
+    units = "rounds" if e.method == ROUNDS_TEST else "samples"
+    wanted = needed if needed is not None else "more"
+    if math.isinf(log_detectable):
+        return TOO_NOISY_AT_ALL.format(have=e.units, units=units, needed=wanted)
+    return TOO_NOISY.format(
+        detectable=f"{math.expm1(log_detectable):.1%}",
+        threshold=f"{threshold:.0%}",
+        needed=wanted,
+        units=units,
     )
 
 

@@ -60,10 +60,12 @@ class Estimate:
     units: int = 0  # rounds (rounds path) or samples a side (samples path) in the test
     set_aside: tuple[int, int] = (0, 0)
     tail: outliers.TailCounts | None = None
+    tail_p: float | None = None  # the slow-tail test's own p-value (one-sided)
     rounds: tuple[int, int] = (0, 0)  # distinct rounds per side
     paired_rounds: int | None = None
     order_effect: float | None = None
     round_medians: tuple[float, float] | None = None  # median of the round medians per side
+    round_centers: tuple[float, float] | None = None  # geometric mean of the paired rounds'
 
 
 def relative(difference: float, base_center: float) -> float:
@@ -91,8 +93,8 @@ def _rounds_estimate(
     min_rounds: int,
     confidence: float,
 ) -> Estimate:
-    base_rounds = _round_medians(lx, np.asarray(base.rounds), keep[0])
-    head_rounds = _round_medians(ly, np.asarray(head.rounds), keep[1])
+    base_rounds = _round_medians(lx, base.round_numbers, keep[0])
+    head_rounds = _round_medians(ly, head.round_numbers, keep[1])
     both = sorted(set(base_rounds) & set(head_rounds))
     estimate.paired_rounds = len(both)
     estimate.units = len(both)
@@ -106,6 +108,13 @@ def _rounds_estimate(
         estimate.warnings.append(TOO_FEW_ROUNDS.format(paired=len(both), need=min_rounds))
         return estimate
     ratios = np.array([head_rounds[r] - base_rounds[r] for r in both])
+    # What Base and Head show: the geometric means of the paired rounds' medians, whose ratio
+    # is the mean per-round ratio the test estimates (the order term is centred), so Change
+    # never contradicts them; the medians of the round medians could.
+    estimate.round_centers = (
+        math.exp(float(np.mean([base_rounds[r] for r in both]))),
+        math.exp(float(np.mean([head_rounds[r] for r in both]))),
+    )
     order = None
     if head_second is not None and all(r in head_second for r in both):
         order = np.array([1.0 if head_second[r] else 0.0 for r in both])
@@ -150,8 +159,8 @@ def _raw_scale_estimate(
 ) -> Estimate:
     """Values of 0 or below (a counter, a signed delta): no ratio, no log; today's rank test on
     the raw values, no outliers set aside."""
-    x = np.asarray(base.samples, dtype=float)
-    y = np.asarray(head.samples, dtype=float)
+    x = base.values
+    y = head.values
     if x.size < min_samples or y.size < min_samples:
         change = relative(float(np.median(y) - np.median(x)), float(np.median(x)))
         return Estimate(
@@ -177,8 +186,8 @@ def raw_estimate(
     alpha: float,
     confidence: float,
 ) -> Estimate:
-    x = np.asarray(base.samples, dtype=float)
-    y = np.asarray(head.samples, dtype=float)
+    x = base.values
+    y = head.values
     if x.min() <= 0 or y.min() <= 0:
         return _raw_scale_estimate(base, head, min_samples, confidence)
     lx, ly = np.log(x), np.log(y)
@@ -186,15 +195,22 @@ def raw_estimate(
     keep = (~outliers.slow_outliers(lx, slow), ~outliers.slow_outliers(ly, slow))
     estimate = Estimate(
         set_aside=(int((~keep[0]).sum()), int((~keep[1]).sum())),
-        tail=outliers.tail_counts(lx, ly, slow),
         rounds=(base.round_count, head.round_count),
     )
     if base.metadata.get(ROUND_SUMMARIES) or head.metadata.get(ROUND_SUMMARIES):
         estimate.warnings.append(FROM_ROUND_SUMMARIES)
     if base.round_count >= 2 and head.round_count >= 2:
+        found = outliers.round_tail_counts((lx, base.round_numbers), (ly, head.round_numbers), slow)
+        if found is not None:
+            estimate.tail, excess = found
+            estimate.tail_p = stats.tail_rounds_pvalue(excess)
         return _rounds_estimate(
             base, head, lx, ly, keep, head_second, estimate, min_samples, confidence
         )
+    estimate.tail = outliers.tail_counts(lx, ly, slow)
+    if estimate.tail is not None:
+        t = estimate.tail
+        estimate.tail_p = stats.tail_pvalue(t.base, t.base_n, t.head, t.head_n)
     return _samples_estimate(x, y, keep, estimate, min_samples, alpha, confidence)
 
 

@@ -17,10 +17,16 @@ from workflows.compare import change_chart, display, environment, round_chart
 from workflows.compare.engine import BenchmarkComparison, Comparison
 from workflows.compare.provenance import Provenance, RunFacts, provenance
 from workflows.compare.provenance_line import ARROW, SEPARATOR, Fact, facts
-from workflows.compare.verdicts import Verdict
+from workflows.compare.verdicts import Finding, Open, Verdict
 
 MAX_ROUND_CHARTS = 60
-ICON_COLORS = {**change_chart.COLORS, "too noisy": "#9a6700", "not comparable": "#9a6700"}
+OPEN_COLOR = change_chart.COLORS[Verdict.INCONCLUSIVE]
+ICON_COLORS = {
+    **change_chart.COLORS,
+    **{str(reason): OPEN_COLOR for reason in Open},
+    str(Finding.SLOW_TAIL): change_chart.COLORS[Verdict.REGRESSED],
+}
+OPEN_TITLE = "Could not be judged ({count}: {reasons})"
 TITLE = "perfbot compare"
 RUNS_TITLE = "Every round, in run order"
 RUNS_LEGEND = (
@@ -41,8 +47,9 @@ td:nth-child(2){white-space:normal;overflow-wrap:anywhere;min-width:14rem;
  font-family:ui-monospace,monospace}
 tr.regressed td:first-child{color:#d1242f;font-weight:600}
 tr.improved td:first-child{color:#1a7f37;font-weight:600}
-tr.unchanged td,tr.too-noisy td{color:#59636e}
-tr.too-noisy td:first-child{color:#9a6700;font-weight:600}
+tr.unchanged td,tr.inconclusive td{color:#59636e}
+tr.inconclusive td:first-child{color:#9a6700;font-weight:600}
+tr.slow-tail td:first-child{color:#d1242f;font-weight:600}
 svg text{font:12px ui-monospace,monospace;fill:#1f2328}
 svg.icon{vertical-align:-2px;margin-right:.3rem}
 .runs{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:.8rem}
@@ -50,6 +57,7 @@ svg.icon{vertical-align:-2px;margin-right:.3rem}
 .runs figcaption{font:12px ui-monospace,monospace;word-break:break-all}
 .key{display:inline-block;width:.7rem;height:.7rem;border-radius:50%;margin:0 .2rem 0 .6rem}
 ul.notes{color:#59636e}
+div.open{border-left:3px solid #9a6700;padding:.2rem .8rem;margin:.5rem 0}
 """
 
 
@@ -95,11 +103,15 @@ def _table(comparison: Comparison) -> str:
             display.center(row, row.head),
             display.percent(row.change),
             display.interval(row),
-            display.pvalue(row.p_adjusted),
+            display.pvalue(row.shown_p),
         )
-        why = f' title="{escape(display.noisy(row))}"' if row.too_noisy else ""
+        if row.verdict is Verdict.INCONCLUSIVE:
+            word += f": {display.why_open(row)}"
+        elif row.finding is Finding.SLOW_TAIL:
+            word += f": {display.tail_counts(row)}"
+        kind = "slow-tail" if row.finding is Finding.SLOW_TAIL else str(row.verdict)
         body.append(
-            f'<tr class="{word.replace(" ", "-")}"{why}><td>{icon(word)}{escape(word)}</td>'
+            f'<tr class="{kind}"><td>{icon(display.label(row))}{escape(word)}</td>'
             f"<td>{escape(row.name)}</td>" + "".join(f"<td>{escape(c)}</td>" for c in cells)
             + "</tr>"
         )  # fmt: skip
@@ -144,6 +156,20 @@ def _headline(comparison: Comparison) -> str:
     )
 
 
+def _open(comparison: Comparison) -> str:
+    """What could not be judged, right under the verdict line: each row with its reason."""
+    unjudged = comparison.inconclusive()
+    if not unjudged:
+        return ""
+    title = OPEN_TITLE.format(count=len(unjudged), reasons=display.open_counts(comparison))
+    items = "".join(
+        f"<li>{escape(display.label(r))}: <code>{escape(r.name)}</code>: "
+        f"{escape(display.why_open(r))}</li>"
+        for r in unjudged
+    )
+    return f'<div class="open"><strong>{escape(title)}</strong><ul>{items}</ul></div>\n'
+
+
 def render_html(comparison: Comparison, facts: RunFacts | None = None) -> str:
     options = comparison.options
     rows = [r for r in display.ordered(comparison) if r.base is not None and r.head is not None]
@@ -161,7 +187,7 @@ def render_html(comparison: Comparison, facts: RunFacts | None = None) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>perfbot: {escape(verdict)}</title><style>{STYLE}</style></head><body>\n"
-        f'<h1>{TITLE}</h1><p class="summary">{_headline(comparison)}</p>'
+        f'<h1>{TITLE}</h1><p class="summary">{_headline(comparison)}</p>{_open(comparison)}'
         f'<p class="meta provenance">{provenance_html(provenance(comparison, facts))}</p>\n'
         f"{change_chart.svg(rows, options.threshold)}\n{_table(comparison)}\n"
         f'<p class="legend">{legend}</p>\n{_runs(comparison, rows)}\n'

@@ -1,16 +1,29 @@
 """The JSON report: the contract the pipeline, the bot and other tools read.
 
-    {"schema_version": 1,
-     "summary": {"verdict": "regressed", "counts": {"regressed": 1, "improved": 0,
-                 "unchanged": 39, "added": 0, "removed": 0},
+    {"schema_version": 2,
+     "summary": {"verdict": "inconclusive", "counts": {"regressed": 0, "improved": 1,
+                 "unchanged": 37, "inconclusive": 2, "added": 0, "removed": 0},
+                 "open": {"too noisy": 1, "unconfirmed": 1},
                  "compared": 40, "geomean_change": 0.004},
-     "benchmarks": [{"name": ..., "verdict": ..., "change": 0.12, "ci_low": ..., "ci_high": ...,
+     "benchmarks": [{"name": ..., "verdict": ..., "reason": null, "finding": "centre",
+                     "change": 0.12, "ci_low": ..., "ci_high": ...,
                      "p_value": ..., "p_adjusted": ..., "method": "mann-whitney-u",
                      "unit": "s", "direction": "lower", "base": {...}, "head": {...},
                      "warnings": [...]}],
      "options": {"threshold": ..., "alpha": ..., "min_samples": ..., "confidence": ...},
      "base": {"source": ..., "metadata": {...}}, "head": {...}, "warnings": [...]}
 
+- `verdict` is one of regressed, improved, unchanged, inconclusive, added, removed; the suite's
+  is `regressed` if any benchmark regressed, else `inconclusive` if any benchmark could not be
+  judged, else `improved` or `unchanged`. An inconclusive benchmark's `reason` says why (too
+  noisy, too few rounds, too few samples, unconfirmed, not comparable, no test, tail against
+  centre); `summary.open` counts them by reason. `finding` says what decided a change:
+  `centre`, or `slow tail grew` (then the tail test's p-values in `tail` decided it, not
+  `p_value`/`p_adjusted`, which stay the centre test's).
+- Schema 2 (this one) against schema 1: in schema 1 a benchmark that could not be judged was
+  `"verdict": "unchanged"` (with `too_noisy` true, or an `unconfirmed: ...` warning, or no
+  p-value) and counted as unchanged, and the suite was `unchanged` when nothing changed; there
+  was no `inconclusive`, `reason`, `finding` or `summary.open`.
 - `change` is relative: 0.10 means the value grew by 10 % (a time got slower, a throughput got
   better: `direction` says which is good). null when it cannot be computed (only one side, or a
   base of 0).
@@ -38,7 +51,7 @@ from typing import Any
 from workflows.compare.engine import BenchmarkComparison, Comparison, SideStats
 from workflows.compare.provenance import RunFacts, provenance
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _number(value: float | None) -> float | None:
@@ -60,6 +73,7 @@ def _side(stats: SideStats | None) -> dict[str, Any] | None:
         "rounds": stats.rounds,
         "set_aside": stats.set_aside,
         "round_median": _number(stats.round_median),
+        "round_center": _number(stats.round_center),
     }
 
 
@@ -67,6 +81,8 @@ def _benchmark(row: BenchmarkComparison) -> dict[str, Any]:
     return {
         "name": row.name,
         "verdict": str(row.verdict),
+        "reason": None if row.reason is None else str(row.reason),
+        "finding": None if row.finding is None else str(row.finding),
         "change": _number(row.change),
         "ci_low": _number(row.ci_low),
         "ci_high": _number(row.ci_high),
@@ -106,6 +122,7 @@ def report_dict(comparison: Comparison, facts: RunFacts | None = None) -> dict[s
         "summary": {
             "verdict": str(comparison.verdict),
             "counts": {str(v): n for v, n in comparison.counts.items()},
+            "open": {str(reason): n for reason, n in comparison.open.items()},
             "compared": comparison.compared,
             "geomean_change": _number(comparison.geomean_change),
         },

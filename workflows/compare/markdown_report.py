@@ -2,13 +2,16 @@
 
 Verdict first: one line (verdict, counts, geomean, how many benchmarks were analysed), then
 the provenance (repository, job, refs as asked and commits as resolved, linked; rounds and
-samples; machine; date; perfbot version); a numbered table of the changed benchmarks, largest
-change first; a mermaid `xychart-beta` chart of those changes by table number, signed so that
-improvements fall below zero; the benchmarks too noisy to judge, listed as such; the unchanged
-ones folded in `<details>`; notes; a legend saying what Base, Head and Change are for the tests
-used. Benchmark names, units, warnings and refs come from the PR's side, so every one is escaped
-into inert text (`workflows.untrusted.markdown_text`): no table-breaking `|` or newline, no
-HTML, no link or image, no @mention, no autolink, no closing of the mermaid fence.
+samples; machine; date; perfbot version); then what could not be judged, each with its reason
+(too noisy, too few rounds, ...), and the unconfirmed changes as their own table with both
+measurements side by side; a numbered table of the changed benchmarks, largest change first;
+a mermaid `xychart-beta` chart of those changes by table number, signed so that improvements
+fall below zero; slow-tail findings with their counts (never charted: the chart is of centre
+changes); the unchanged ones folded in `<details>`; notes; a legend saying what Base, Head
+and Change are for the tests used. Benchmark names, units, warnings and refs come from the
+PR's side, so every one is escaped into inert text (`workflows.untrusted.markdown_text`): no
+table-breaking `|` or newline, no HTML, no link or image, no @mention, no autolink, no closing
+of the mermaid fence.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from workflows.compare import display
 from workflows.compare.engine import BenchmarkComparison, Comparison
 from workflows.compare.provenance import RunFacts, provenance
 from workflows.compare.provenance_markdown import provenance_markdown
-from workflows.compare.verdicts import Verdict
+from workflows.compare.verdicts import Open, Verdict
 from workflows.results import Direction
 from workflows.untrusted import markdown_text
 
@@ -27,6 +30,7 @@ TITLES = {
     Verdict.REGRESSED: "Regression",
     Verdict.IMPROVED: "Improvement",
     Verdict.UNCHANGED: "No significant change",
+    Verdict.INCONCLUSIVE: "Inconclusive",
 }
 NOT_COMPARABLE_TITLE = "Not comparable"
 NOT_COMPARABLE_ICON = "⚠️"
@@ -44,15 +48,33 @@ CHART = (
     "    line [{values}]\n"
     "    line [{zeros}]\n```"
 )
-NOISY_HEADER = "**Too noisy to judge** ({count}): no verdict either way, this run could not tell"
-NOISY_ROW = "- <code>{name}</code>: {change} ({ci}); {why}"
+OPEN_HEADER = (
+    "**Could not be judged** ({count}: {reasons}): no verdict either way, this run cannot say "
+    "whether they changed"
+)
+OPEN_ROW = "- {label}: <code>{name}</code>: {change} ({ci}); {why}"
+UNCONFIRMED_HEADER = (
+    "**Unconfirmed** ({count}): flagged by the first measurement, not repeated by the "
+    "confirmation\n\n"
+    "| Benchmark | First measurement | p (adj.) | Confirmation | p (adj.) |\n"
+    "|:--|--:|--:|--:|--:|"
+)
+UNCONFIRMED_ROW = "| <code>{name}</code> | {first} | {p_first} | {second} | {p_second} |"
+TAIL_HEADER = (
+    "**Slow tail grew** ({count}): more slow samples in head, the centre not better; Change "
+    "is the centre's, not what decided\n\n"
+    "| | Benchmark | Slow samples | Centre change | p (adj., tail) |\n"
+    "|:-:|:--|:--|--:|--:|"
+)
+TAIL_ROW = "| {icon} | <code>{name}</code> | {counts} | {change} | {p} |"
 FOLD = "<details><summary>{summary}</summary>\n\n{body}\n\n</details>"
 FOOTER = (
     "<sub>{legend} · threshold {threshold:g} % · suite-wise false-alarm rate {alpha:g}"
     " (Benjamini-Hochberg)</sub>"
 )
 MAX_NAME = 120
-NOISY_NOTE = "too noisy to judge"  # listed on their own, not again among the notes
+# listed in their own groups, not again among the notes
+LISTED_NOTES = ("too noisy to judge", "unconfirmed: ", "slow tail grew: ")
 MAX_CHART_BARS = 20
 UNIT_CELL = 80  # a value with its unit; the unit comes from the results, so it is bounded too
 
@@ -72,8 +94,12 @@ def _row(row: BenchmarkComparison, number: int | None = None) -> str:
         head=inert(display.center(row, row.head), UNIT_CELL),
         change=f"**{change}**" if row.verdict.is_change else change,
         ci=display.interval(row),
-        p=display.pvalue(row.p_adjusted).replace("<", "&lt;"),
+        p=_p(row.shown_p),
     )
+
+
+def _p(p: float | None) -> str:
+    return display.pvalue(p).replace("<", "&lt;")
 
 
 def _table(rows: list[BenchmarkComparison], confidence: float, numbered: bool = False) -> str:
@@ -116,14 +142,69 @@ def _note(name: str | None, warning: str) -> str:
     return f"- ⚠️ {where}{inert(warning, 500)}"
 
 
-def _noisy(rows: list[BenchmarkComparison]) -> str:
-    lines = [NOISY_HEADER.format(count=len(rows))]
+def _measured(change: float | None, low: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return display.percent(change)
+    return f"{display.percent(change)} ({display.interval_of(low, high)})"
+
+
+def _unconfirmed(rows: list[BenchmarkComparison]) -> str:
+    """Both measurements side by side: what the first saw, what the confirmation saw."""
+    lines = [UNCONFIRMED_HEADER.format(count=len(rows))]
+    for r in rows:
+        again = r.confirmation or {}
+        second = "not measured again"
+        if again.get("verdict") is not None:
+            second = _measured(again.get("change"), again.get("ci_low"), again.get("ci_high"))
+            if again.get("rounds"):
+                second += f", {again['rounds']} rounds"
+        lines.append(
+            UNCONFIRMED_ROW.format(
+                name=inert(r.name),
+                first=_measured(r.change, r.ci_low, r.ci_high),
+                p_first=_p(r.p_adjusted),
+                second=second,
+                p_second=_p(again.get("p_adjusted")),
+            )
+        )
+    return "\n".join(lines)
+
+
+def _open(comparison: Comparison) -> str:
+    """What could not be judged, first in the report: each row with its reason; the
+    unconfirmed ones as their own table with both measurements."""
+    rows = comparison.inconclusive()
+    if not rows:
+        return ""
+    listed = [r for r in rows if r.reason is not Open.UNCONFIRMED]
+    unconfirmed = [r for r in rows if r.reason is Open.UNCONFIRMED]
+    parts = [OPEN_HEADER.format(count=len(rows), reasons=display.open_counts(comparison))]
+    if listed:
+        parts[0] += "\n" + "\n".join(
+            OPEN_ROW.format(
+                label=display.label(r),
+                name=inert(r.name),
+                change=display.percent(r.change),
+                ci=display.interval(r),
+                why=inert(display.why_open(r), 200),
+            )
+            for r in listed
+        )
+    if unconfirmed:
+        parts.append(_unconfirmed(unconfirmed))
+    return "\n\n".join(parts)
+
+
+def _tails(rows: list[BenchmarkComparison]) -> str:
+    """Slow-tail findings with the counts that decided them; never charted as a centre change."""
+    lines = [TAIL_HEADER.format(count=len(rows))]
     lines += [
-        NOISY_ROW.format(
+        TAIL_ROW.format(
+            icon=display.ICONS[r.verdict],
             name=inert(r.name),
+            counts=inert(display.tail_counts(r), 300),
             change=display.percent(r.change),
-            ci=display.interval(r),
-            why=inert(display.noisy(r), 200),
+            p=_p(r.shown_p),
         )
         for r in rows
     ]
@@ -148,14 +229,14 @@ def headline(comparison: Comparison) -> str:
 def render_markdown(comparison: Comparison, facts: RunFacts | None = None) -> str:
     options = comparison.options
     origin = provenance_markdown(provenance(comparison, facts), inert)
-    parts = [headline(comparison), f"<sub>{origin}</sub>"]
+    parts = [headline(comparison), f"<sub>{origin}</sub>", _open(comparison)]
     changed = comparison.changed()
     if changed:
         parts += [_table(changed, options.confidence, numbered=True), chart(changed)]
-    noisy = comparison.too_noisy
-    if noisy:
-        parts.append(_noisy(noisy))
-    unchanged = [r for r in comparison.of(Verdict.UNCHANGED) if not r.too_noisy]
+    tails = comparison.tails()
+    if tails:
+        parts.append(_tails(tails))
+    unchanged = comparison.of(Verdict.UNCHANGED)
     if unchanged:
         parts.append(
             FOLD.format(
@@ -172,7 +253,7 @@ def render_markdown(comparison: Comparison, facts: RunFacts | None = None) -> st
                 body=_table(one_sided, options.confidence),
             )
         )
-    notes = [(n, w) for n, w in display.notes(comparison) if not w.startswith(NOISY_NOTE)]
+    notes = [(n, w) for n, w in display.notes(comparison) if not w.startswith(LISTED_NOTES)]
     if notes:
         parts.append("**Notes**\n\n" + "\n".join(_note(name, warning) for name, warning in notes))
     parts.append(

@@ -9,7 +9,10 @@ K = 3 was chosen with `bench/compare_accuracy.py` (figures in `options`).
 
 Setting outliers aside must not hide a regression that *is* a slow tail (a change that makes
 one request in ten slow): `tail_counts` counts, per side, the samples beyond its own median by
-more than K pooled MADs, and the engine tests whether head has more of them than base.
+more than K pooled MADs, and the engine tests whether head has more of them than base. In
+rounds, `round_tail_counts` measures each sample against its own round's median and counts
+per round, so the test can pair the rounds: a busy moment slows a whole round, or a burst
+within one, and those slow samples come together, not one by one.
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ class TailCounts:
     base_n: int
     head: int
     head_n: int
+    rounds: int = 0  # rounds both sides ran, when counted per round; 0: one file a side
+    base_rounds: int = 0  # of those, the rounds with a slow sample in base
+    head_rounds: int = 0
 
     @property
     def base_share(self) -> float:
@@ -66,3 +72,46 @@ def tail_counts(base: np.ndarray, head: np.ndarray, slow: int, k: float = K) -> 
     beyond_base = int(np.sum(slow * (base - np.median(base)) > k * spread))
     beyond_head = int(np.sum(slow * (head - np.median(head)) > k * spread))
     return TailCounts(beyond_base, base.size, beyond_head, head.size)
+
+
+def _centred_by_round(logs: np.ndarray, rounds: np.ndarray) -> np.ndarray:
+    """Each sample minus its round's median: what a round shares is not a tail."""
+    centred = np.empty_like(logs)
+    for r in np.unique(rounds):
+        members = rounds == r
+        centred[members] = logs[members] - np.median(logs[members])
+    return centred
+
+
+def round_tail_counts(
+    base: tuple[np.ndarray, np.ndarray],
+    head: tuple[np.ndarray, np.ndarray],
+    slow: int,
+    k: float = K,
+) -> tuple[TailCounts, np.ndarray] | None:
+    """Slow samples per round: beyond their own round's median by k MADs of all samples of
+    both sides (each centred on its round's median). Returns the counts over the rounds both
+    sides ran, and per such round head's share of slow samples minus base's, for the paired
+    test. `base` and `head` are (log values, round numbers)."""
+    (bx, br), (hx, hr) = base, head
+    both = np.intersect1d(br, hr)
+    if both.size < 2:
+        return None
+    bx, br = bx[np.isin(br, both)], br[np.isin(br, both)]
+    hx, hr = hx[np.isin(hr, both)], hr[np.isin(hr, both)]
+    if bx.size < MIN_TO_TRIM or hx.size < MIN_TO_TRIM:
+        return None
+    bc, hc = _centred_by_round(bx, br), _centred_by_round(hx, hr)
+    spread = _mad(np.concatenate([bc, hc]))
+    if spread == 0.0:
+        return None
+    b_slow, h_slow = slow * bc > k * spread, slow * hc > k * spread
+    b_share = np.array([b_slow[br == r].mean() for r in both])
+    h_share = np.array([h_slow[hr == r].mean() for r in both])
+    counts = TailCounts(
+        int(b_slow.sum()), bx.size, int(h_slow.sum()), hx.size,
+        rounds=int(both.size),
+        base_rounds=int((b_share > 0).sum()),
+        head_rounds=int((h_share > 0).sum()),
+    )  # fmt: skip
+    return counts, h_share - b_share

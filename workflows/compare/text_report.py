@@ -1,7 +1,8 @@
 """The text report: what `perfbot compare` prints by default and `perfbot run --local` shows.
 
-The provenance first (what was compared, how much, where), then the verdict line, then changes
-(largest first), the too-noisy ones, and everything else in input order, in aligned columns;
+The provenance first (what was compared, how much, where), then the verdict line and what could
+not be judged, then the rows: the inconclusive ones (by reason) first, changes (largest first),
+slow-tail findings, and everything else in input order, in aligned columns;
 then the notes and a legend saying what the columns are. Plain words rather than icons, since a
 terminal may not render emoji.
 """
@@ -18,7 +19,9 @@ HEADLINES = {
     Verdict.REGRESSED: "REGRESSION",
     Verdict.IMPROVED: "IMPROVEMENT",
     Verdict.UNCHANGED: "NO SIGNIFICANT CHANGE",
+    Verdict.INCONCLUSIVE: "INCONCLUSIVE",
 }
+OPEN_LINE = "could not judge {count} benchmark(s): {reasons}; they are listed first"
 NOT_COMPARABLE = "NOT COMPARABLE"
 COLUMNS = ("verdict", "benchmark", "base", "head", "change", "{confidence} % CI", "p (adj.)")
 MAX_NAME = 60
@@ -38,7 +41,7 @@ def _cells(row: BenchmarkComparison) -> tuple[str, ...]:
         display.center(row, row.head),
         display.percent(row.change),
         display.interval(row),
-        display.pvalue(row.p_adjusted),
+        display.pvalue(row.shown_p),
     )
 
 
@@ -69,12 +72,11 @@ def render_text(comparison: Comparison, facts: RunFacts | None = None) -> str:
         ]
         return "  ".join(parts).rstrip()
 
-    out = [
-        "perfbot compare: " + plain_line(provenance(comparison, facts)),
-        headline(comparison),
-        "",
-        *(line(r) for r in rows),
-    ]
+    out = ["perfbot compare: " + plain_line(provenance(comparison, facts)), headline(comparison)]
+    unjudged = comparison.inconclusive()
+    if unjudged:
+        out.append(OPEN_LINE.format(count=len(unjudged), reasons=display.open_counts(comparison)))
+    out += ["", *(line(r) for r in rows)]
     notes = [w if n is None else f"{_name(n)}: {w}" for n, w in display.notes(comparison)]
     if notes:
         out += ["", "notes:", *(f"  - {note}" for note in notes)]

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from workflows.compare.provenance import parse_time
+from workflows.compare.report_reading import row_verdict
 from workflows.results import ResultSet
 
 RUN_KINDS = ("pr", "push", "local")
@@ -94,7 +95,7 @@ def benchmarks_of(report: Mapping[str, Any]) -> tuple[BenchmarkRecord, ...]:
                 name=row["name"],
                 unit=str(row.get("unit") or ""),
                 direction=str(row.get("direction") or "lower"),
-                verdict=str(row.get("verdict") or "unknown"),
+                verdict=row_verdict(row)[0],
                 change=_number(row.get("change")),
                 ci_low=_number(row.get("ci_low")),
                 ci_high=_number(row.get("ci_high")),

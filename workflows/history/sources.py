@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from workflows.callback import CallbackPayload
+from workflows.compare.report_reading import suite_verdict
 from workflows.history.records import (
     RunRecord,
     benchmarks_of,
@@ -43,7 +44,7 @@ def from_callback(payload: CallbackPayload) -> RunRecord:
         base_sha=run.base_sha,
         head_sha=run.head_sha,
         status="Succeeded" if payload.kind == "result" else (payload.status or "unknown"),
-        verdict=payload.verdict,
+        verdict=suite_verdict(report) if report is not None else payload.verdict,
         parameters=parameters_of(report or {}),
         environment=environment_of(report) if report is not None else {},
         report=report,
@@ -78,7 +79,6 @@ def from_local(
         return str(facts.get("sha") or "") if isinstance(facts, Mapping) else ""
 
     started, finished = times_of(report)
-    summary = report.get("summary") if isinstance(report.get("summary"), Mapping) else {}
     return RunRecord(
         repo=repo,
         job=job,
@@ -90,7 +90,7 @@ def from_local(
         head_ref=head_ref,
         head_sha=sha("head") or head_ref,
         status="Succeeded",
-        verdict=str(summary.get("verdict") or "unknown"),
+        verdict=suite_verdict(report),
         parameters=parameters_of(report),
         environment=environment_of(report),
         report=dict(report),

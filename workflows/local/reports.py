@@ -1,13 +1,12 @@
 """The products of a local run, gathered into `--out`: results, reports, the text to print.
 
-The compare step of the pipeline already wrote `report.md` and `report.json`; they are taken
-as they are (the same files a PR comment would be made from). The text report printed at the
-end and the self-contained `report.html` are rendered from the same two result sets by the
-compare engine in-process, with the job's own compare flags.
+The compare step of the pipeline already wrote every report from its one comparison:
+`report.md` and `report.json` (the same files a PR comment would be made from), the
+self-contained `report.html` and the text report printed at the end. They are taken as they
+are; nothing is compared again (a suite of 20,000-sample benchmarks spent minutes doing so).
 
 After a confirmation run the final compare step is `confirm-compare`: its reports are the ones
-taken, the confirmation's rounds land in `results/confirm/<side>`, and the text and HTML
-reports are rendered with them as `--confirm-base`/`--confirm-head`, as that step did.
+taken, and the confirmation's rounds land in `results/confirm/<side>`.
 """
 
 from __future__ import annotations
@@ -26,6 +25,16 @@ from workflows.pipeline.paths import RESULTS as RESULTS_PATH
 RESULTS = ("base-results", "head-results")
 REPORT_JSON = "report-json"
 REPORT_MARKDOWN = "report-markdown"
+REPORT_HTML = "report-html"
+REPORT_TEXT = "report-text"
+# the compare step's reports: artifact -> file name, and `perfbot compare --write` kind -> name
+ARTIFACTS = {
+    REPORT_JSON: "report.json",
+    REPORT_MARKDOWN: "report.md",
+    REPORT_HTML: "report.html",
+    REPORT_TEXT: "report.txt",
+}
+WRITTEN = {"markdown": "report.md", "html": "report.html", "text": "report.txt"}
 # Task ids of the pipeline (workflows.pipeline.workflow), without importing hera.
 MEASURE, CONFIRM = "measure", "confirm"
 COMPARES = ("confirm-compare", "compare")  # the final comparison first
@@ -58,22 +67,16 @@ def _producer(result: RunResult, names: tuple[str, ...], ids: tuple[str, ...] = 
     raise MissingOutput(f"no step of the pipeline produced {', '.join(names)}")
 
 
-def _confirmation(result: RunResult, out: Path) -> list[str]:
-    """The confirmation run's results, copied to `--out`, as `perfbot compare` flags."""
+def _confirmation(result: RunResult, out: Path) -> None:
+    """The confirmation run's results, copied to `--out/results/confirm`."""
     node = next(
         (n for n in result.state.nodes() if n.id == CONFIRM and n.phase == Phase.SUCCEEDED),
         None,
     )
     if node is None or not all(name in node.outputs.artifacts for name in RESULTS):
-        return []
-    flags = []
+        return
     for side in ("base", "head"):
-        target = out / "results" / CONFIRM / side
-        flags += [
-            f"--confirm-{side}",
-            str(_copy(node.outputs.artifacts[f"{side}-results"], target)),
-        ]
-    return flags
+        _copy(node.outputs.artifacts[f"{side}-results"], out / "results" / CONFIRM / side)
 
 
 def _copy(source: Path, target: Path) -> Path:
@@ -89,35 +92,22 @@ def _copy(source: Path, target: Path) -> Path:
     return target
 
 
-def prewarm() -> None:
-    """Import what `collect` needs (the compare engine, scipy) ahead of time."""
-    import importlib
-
-    for module in ("workflows.cli.compare", "workflows.compare", "scipy.stats"):
-        importlib.import_module(module)
-
-
-def collect(result: RunResult, out: Path, compare_args: list[str]) -> Collected:
+def collect(result: RunResult, out: Path) -> Collected:
+    """The run's results and the final compare step's reports, into `out`: what a PR comment
+    and a check run would be made from, and nothing computed again."""
     measured = _producer(result, RESULTS, (MEASURE,))
     results = {
         side: _copy(measured.outputs.artifacts[f"{side}-results"], out / "results" / side)
         for side in ("base", "head")
     }
-    confirmation = _confirmation(result, out)
-    compared = _producer(result, (REPORT_JSON, REPORT_MARKDOWN), COMPARES)
-    _copy(compared.outputs.artifacts[REPORT_JSON], out / "report.json")
-    _copy(compared.outputs.artifacts[REPORT_MARKDOWN], out / "report.md")
+    _confirmation(result, out)
+    compared = _producer(result, tuple(ARTIFACTS), COMPARES)
+    for artifact, name in ARTIFACTS.items():
+        _copy(compared.outputs.artifacts[artifact], out / name)
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     verdict = str((report.get("summary") or {}).get("verdict", "unknown"))
-
-    from workflows.cli.compare import compare_paths
-    from workflows.compare import render_html, render_text
-    from workflows.compare.provenance import RunFacts
-
-    comparison = compare_paths(results["base"], results["head"], [*compare_args, *confirmation])
-    facts = RunFacts.from_provenance(report.get("provenance"))  # what the compare step knew
-    (out / "report.html").write_text(render_html(comparison, facts), encoding="utf-8")
-    return Collected(text=render_text(comparison, facts), verdict=verdict, results=results)
+    text = (out / ARTIFACTS[REPORT_TEXT]).read_text(encoding="utf-8")
+    return Collected(text=text, verdict=verdict, results=results)
 
 
 KEPT_ROUNDS = (

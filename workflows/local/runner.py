@@ -7,7 +7,9 @@ the two sides' results, and the compare step's reports, into `--out`.
 
 Exit codes: 0 the comparison ran; 1 `--fail-on-regression` and a regression; 2 bad input
 (not a git repository, a bad ref, a missing or invalid config, an unknown job, a job that cannot
-run locally); 3 the pipeline failed (a step failed or the deadline passed); 130 interrupted.
+run locally); 3 the pipeline failed (a step failed or the deadline passed); 4
+`--fail-on-regression`, nothing regressed, but a benchmark could not be judged (inconclusive);
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workflows.cli.errors import EXIT_INCONCLUSIVE as INCONCLUSIVE_CODE
 from workflows.cli.errors import BadInput
 from workflows.local import reports
 from workflows.local.cautions import cautions
@@ -38,6 +41,7 @@ EXIT_OK = 0
 EXIT_REGRESSION = 1
 EXIT_BAD_INPUT = 2
 EXIT_PIPELINE_FAILED = 3
+EXIT_INCONCLUSIVE = INCONCLUSIVE_CODE
 EXIT_INTERRUPTED = 130
 CONFIG_NAME = "perfbot.yaml"
 CONFIG_ENV = "PERFBOT_CONFIG"
@@ -87,7 +91,6 @@ class Prepared:
     head_sha: str
     template: dict[str, Any]
     parameters: dict[str, str]
-    compare_args: list[str]
     warnings: tuple[str, ...] = ()
 
 
@@ -113,7 +116,6 @@ def prepare(request: LocalRun) -> Prepared:
     if request.rounds is not None and not 1 <= request.rounds <= MAX_ROUNDS:
         raise BadInput(f"--rounds must be from 1 to {MAX_ROUNDS}, got {request.rounds}")
 
-    from workflows.pipeline.compare import compare_args
     from workflows.pipeline.parameters import ROUNDS, submit_parameters
     from workflows.pipeline.workflow import build_workflow_template
 
@@ -126,7 +128,7 @@ def prepare(request: LocalRun) -> Prepared:
         parameters[ROUNDS] = str(request.rounds)
     warnings = tuple(cautions(repo, request.head, base_sha, head_sha))
     return Prepared(repo, repo_name, job.name, base_sha, head_sha, template, parameters,
-                    compare_args(job), warnings)  # fmt: skip
+                    warnings)  # fmt: skip
 
 
 def _config_from_environment() -> Path | None:
@@ -170,7 +172,7 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
         f"({request.base}) vs head {prepared.head_sha[:10]} ({request.head})"
     )
     progress = choose(request.quiet, title)
-    display = _PrewarmReports(progress)
+    display = progress
     for warning in prepared.warnings:
         display.warning(warning)
     try:
@@ -190,7 +192,7 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
         if not result.succeeded:
             message, code = failure_message(result, logs, context.base_env.get("PATH"))
             raise PipelineFailed(message + reports.salvage(result, context, out), code)
-        collected = reports.collect(result, out, prepared.compare_args)
+        collected = reports.collect(result, out)
     finally:
         if not request.keep_work:
             shutil.rmtree(work, ignore_errors=True)
@@ -198,37 +200,9 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
     code = EXIT_OK
     if request.fail_on_regression and collected.verdict == "regressed":
         code = EXIT_REGRESSION
+    elif request.fail_on_regression and collected.verdict == "inconclusive":
+        code = EXIT_INCONCLUSIVE
     return Outcome(code, collected.text, collected.verdict, out, result)
-
-
-class _PrewarmReports:
-    """Imports the compare engine (scipy: about 0.6 s) while the pipeline's compare step runs.
-
-    The text and HTML reports are rendered in-process after the run; importing then would add
-    to every run's wall time, and importing earlier would compete with the benchmark for CPU.
-    """
-
-    STEP = "compare"
-
-    def __init__(self, display: Any) -> None:
-        self.display = display
-
-    def node_started(self, node: Node) -> None:
-        self.display.node_started(node)
-        if node.id == self.STEP:
-            threading.Thread(target=reports.prewarm, name="perfbot-prewarm", daemon=True).start()
-
-    def node_finished(self, node: Node) -> None:
-        self.display.node_finished(node)
-
-    def node_retrying(self, node: Node, delay: float) -> None:
-        self.display.node_retrying(node, delay)
-
-    def node_progress(self, node: Node) -> None:
-        self.display.node_progress(node)
-
-    def warning(self, text: str) -> None:
-        self.display.warning(text)
 
 
 @contextmanager

@@ -1,8 +1,9 @@
 """`compare`: `perfbot compare` on the two sides' results; reports as artifacts, verdict as output.
 
 Runs in the perfbot image, not in anything built from the PR. The JSON report feeds the bot,
-the Markdown report is what the PR comment shows, and the verdict output parameter drives the
-`perfbot_verdicts_total` metric and is visible in the Argo UI.
+the Markdown report is what the PR comment shows, the HTML and text reports are what a local
+run hands over (all four from one comparison: a large suite is compared once), and the verdict
+output parameter drives the `perfbot_verdicts_total` metric and is visible in the Argo UI.
 
 `confirm-compare` is the same step after a confirmation run: it also receives that run's two
 result sets and passes them as `--confirm-base`/`--confirm-head`, so only changes the second
@@ -40,6 +41,8 @@ CONFIRM_NAME = "confirm-compare"
 CONFIRM_PREFIX = "confirm-"  # the confirmation run's result artifacts: confirm-base-results
 REPORT_JSON = f"{paths.OUTPUTS}/report.json"
 REPORT_MARKDOWN = f"{paths.OUTPUTS}/report.md"
+REPORT_HTML = f"{paths.OUTPUTS}/report.html"
+REPORT_TEXT = f"{paths.OUTPUTS}/report.txt"
 VERDICT = f"{paths.OUTPUTS}/verdict"
 
 
@@ -95,6 +98,8 @@ def compare_template(config: PerfbotConfig, job: JobConfig, confirm: bool = Fals
         outputs=[
             Artifact(name="report-json", path=REPORT_JSON),
             Artifact(name="report-markdown", path=REPORT_MARKDOWN),
+            Artifact(name="report-html", path=REPORT_HTML),
+            Artifact(name="report-text", path=REPORT_TEXT),
             Parameter(name="verdict", value_from=ValueFrom(path=VERDICT)),
         ],
         metrics=[

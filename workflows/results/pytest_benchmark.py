@@ -1,8 +1,10 @@
 """pytest-benchmark `--benchmark-json`: per-test statistics in seconds, raw rounds optional.
 
-With `--benchmark-save-data` each test's `stats.data` holds every round's time per iteration:
-those are the samples. Without it only `rounds`, `mean`, `stddev`, `median`, `min`, `max` and
-`iqr` exist; the benchmark is then summary-only, and the report says raw data was missing.
+Each test's `stats.data` holds every round's time per iteration: those are the samples.
+`--benchmark-json` writes it always (pytest-benchmark's `--benchmark-save-data` concerns the
+files `--benchmark-save` stores), often about 20,000 a test. A file without it (trimmed, or
+from another tool) has only `rounds`, `mean`, `stddev`, `median`, `min`, `max` and `iqr`; the
+benchmark is then summary-only, and the report says raw data was missing.
 The name is `fullname` (`tests/test_parse.py::test_parse[small]`), unique across modules where
 the bare `name` is not.
 """
