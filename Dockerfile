@@ -41,6 +41,12 @@ RUN groupadd --system --gid 10001 perfbot \
  && useradd --system --uid 10001 --gid 10001 --create-home --home-dir /home/perfbot \
         --shell /usr/sbin/nologin perfbot \
  && install -d -o 10001 -g 10001 /perfbot
+# The revision the image is built from (`--build-arg PERFBOT_REVISION=$(git rev-parse HEAD)`):
+# recorded as the OCI revision label, and part of the layer cache's key from here on. A builder's
+# layer cache does not look into a bind-mounted stage, so without it a cached install below would
+# survive a change to perfbot's own code (buildah --layers did exactly that).
+ARG PERFBOT_REVISION=unknown
+LABEL org.opencontainers.image.revision="${PERFBOT_REVISION}"
 # The wheels stage's files are bind-mounted, not copied: no layer keeps them. The second
 # hash check proves the wheels are still the ones the lock names. numpy's and scipy's own test
 # suites (about 50 MB) are never run here and go.

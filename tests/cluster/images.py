@@ -255,6 +255,7 @@ def make_python() -> None:
 
 
 def make_perfbot() -> None:
+    revision = digest_paths([ROOT / p for p in PERFBOT_INPUTS])
     buildah(
         "bud",
         "--layers",
@@ -264,6 +265,8 @@ def make_perfbot() -> None:
         "chroot",
         "--build-arg",
         f"PYTHON_IMAGE={PYTHON}",
+        "--build-arg",
+        f"PERFBOT_REVISION={revision}",
         "--pull-never",
         "-t",
         PERFBOT,
@@ -273,6 +276,11 @@ def make_perfbot() -> None:
         cwd=ROOT,
         timeout=3600,
     )
+    labels = buildah(
+        "inspect", "--type", "image", "--format", "{{json .OCIv1.Config.Labels}}", PERFBOT
+    )
+    if json.loads(labels).get("org.opencontainers.image.revision") != revision:
+        raise ImageFailed(f"{PERFBOT} was not rebuilt from this source ({revision}): {labels}")
 
 
 def local_cas() -> list[Path]:

@@ -452,6 +452,8 @@ def start_apiserver(node: Node) -> None:
             "--allow-privileged=true",
             "--enable-priority-and-fairness=false",
             "--profiling=false",
+            # No DNS here: reach the kubelet (logs, exec) at its IP, not its host name.
+            "--kubelet-preferred-address-types=InternalIP",
         ],
     )
     write_kubeconfig(node, node.host_kubeconfig, f"https://127.0.0.1:{node_api_port()}")
