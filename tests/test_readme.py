@@ -13,14 +13,19 @@ def readme(project_root: Path) -> str:
     return (project_root / "README.md").read_text()
 
 
-def test_ci_runs_the_readmes_test_command(project_root: Path, readme: str) -> None:
-    assert "make test" in readme
-    assert re.search(r"^VENV=.*exec make test$", (project_root / ".ci/run").read_text(), re.M)
+def test_ci_runs_the_readmes_test_command_then_the_cluster_loop(
+    project_root: Path, readme: str
+) -> None:
+    assert "make test" in readme and "make e2e" in readme
+    ci = (project_root / ".ci/run").read_text()
+    test = re.search(r"^VENV=.*make test$", ci, re.M)
+    e2e = re.search(r"^VENV=.*make e2e$", ci, re.M)
+    assert test and e2e and test.start() < e2e.start()
 
 
 def test_the_makefile_has_both_readme_targets(project_root: Path, readme: str) -> None:
     makefile = (project_root / "Makefile").read_text()
-    for target in ("demo", "test"):
+    for target in ("demo", "test", "e2e"):
         assert f"make {target}" in readme
         assert re.search(rf"^{target}:", makefile, re.M), target
 

@@ -258,7 +258,7 @@ def make_perfbot() -> None:
     revision = digest_paths([ROOT / p for p in PERFBOT_INPUTS])
     buildah(
         "bud",
-        "--layers",
+        "--layers=false",  # cached layers kept a stale bind-mounted stage (buildah 1.28)
         "--network",
         "host",
         "--isolation",
@@ -276,11 +276,9 @@ def make_perfbot() -> None:
         cwd=ROOT,
         timeout=3600,
     )
-    labels = buildah(
-        "inspect", "--type", "image", "--format", "{{json .OCIv1.Config.Labels}}", PERFBOT
-    )
-    if json.loads(labels).get("org.opencontainers.image.revision") != revision:
-        raise ImageFailed(f"{PERFBOT} was not rebuilt from this source ({revision}): {labels}")
+    labels = json.loads(buildah("inspect", "--type", "image", PERFBOT))["OCIv1"]["config"]
+    if labels.get("Labels", {}).get("org.opencontainers.image.revision") != revision:
+        raise ImageFailed(f"{PERFBOT} was not rebuilt from this source ({revision})")
 
 
 def local_cas() -> list[Path]:
