@@ -16,11 +16,14 @@ def readme(project_root: Path) -> str:
 def test_ci_runs_the_readmes_test_command_then_the_cluster_loop(
     project_root: Path, readme: str
 ) -> None:
-    assert "make test" in readme and "make e2e" in readme
+    assert "make test" in readme
+    assert "make e2e" in readme
     ci = (project_root / ".ci/run").read_text()
     test = re.search(r"^VENV=.*make test$", ci, re.M)
     e2e = re.search(r"^VENV=.*make e2e$", ci, re.M)
-    assert test and e2e and test.start() < e2e.start()
+    assert test
+    assert e2e
+    assert test.start() < e2e.start()
 
 
 def test_the_makefile_has_both_readme_targets(project_root: Path, readme: str) -> None:

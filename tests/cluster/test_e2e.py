@@ -123,6 +123,7 @@ def sticky(run: dict) -> str:
 
 def test_the_sticky_comment_carries_every_benchmark_and_the_node(run: dict) -> None:
     body = sticky(run)
+    print("the sticky comment:\n" + body)
     for name in BENCHMARKS:
         assert name in body, body
     assert NODE_NAME in body, body
@@ -159,3 +160,71 @@ def test_timings_are_reported(run: dict) -> None:
     figures = {**run["seconds"], "benchmark_steps": bench_seconds}
     print("cluster e2e timings:", json.dumps(figures))
     assert run["seconds"]["delivery_to_comment"] >= bench_seconds
+
+
+def test_the_bot_deployment_runs_the_built_image_and_is_ready(cluster: Node) -> None:
+    deployment = json.loads(
+        cluster.kubectl(
+            "-n", install.NAMESPACE, "get", "deployment", "perfbot-bot", "-o", "json"
+        ).stdout
+    )
+    image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert image == "localhost/perfbot:cluster"
+    deadline = time.monotonic() + 180
+    while deployment["status"].get("readyReplicas") != 1 and time.monotonic() < deadline:
+        time.sleep(2)
+        deployment = json.loads(
+            cluster.kubectl(
+                "-n", install.NAMESPACE, "get", "deployment", "perfbot-bot", "-o", "json"
+            ).stdout
+        )
+    assert deployment["status"].get("readyReplicas") == 1, deployment["status"]
+
+
+@pytest.fixture(scope="module")
+def oversized(cluster: Node, bot: Bot, run: dict, contracts_dir) -> dict:
+    """A run whose measure pods fit no node: it must fail at `reserve`, fast, and be reported."""
+    before = {w["metadata"]["name"] for w in workflows(cluster)}
+    started = time.monotonic()
+    answer = deliver(bot, contracts_dir, "/perf-bot run shop-api-oversized main")
+    assert answer.status_code == 200, answer.text
+    new = [w for w in workflows(cluster) if w["metadata"]["name"] not in before]
+    assert len(new) == 1, answer.text
+    name = new[0]["metadata"]["name"]
+    flow = wait_for_phase(cluster, name, 600)
+    repo = bot.github.repos[DEMO_REPO]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        checks = [c for c in repo.check_runs.values() if "oversized" in json.dumps(c)]
+        if checks and all(c.get("status") == "completed" for c in checks):
+            break
+        time.sleep(1)
+    return {"workflow": flow, "seconds": time.monotonic() - started, "repo": repo}
+
+
+def test_an_unschedulable_run_fails_at_reserve_within_its_timeout(oversized: dict) -> None:
+    status = oversized["workflow"]["status"]
+    assert status["phase"] in ("Failed", "Error")
+    reserve = [n for n in status["nodes"].values() if n.get("templateName") == "reserve"]
+    assert reserve
+    assert all(n["phase"] in ("Failed", "Error") for n in reserve)
+    assert oversized["seconds"] < 600
+
+
+def test_the_failed_run_is_reported_on_its_check_run(oversized: dict) -> None:
+    checks = [c for c in oversized["repo"].check_runs.values() if "oversized" in json.dumps(c)]
+    assert checks, "no check run for the oversized job"
+    assert {c.get("status") for c in checks} == {"completed"}
+    assert {c.get("conclusion") for c in checks} == {"failure"}
+
+
+def test_the_semaphore_was_released_by_the_failed_run(oversized: dict, cluster: Node) -> None:
+    config = json.loads(
+        cluster.kubectl("-n", install.NAMESPACE, "get", "workflows", "-o", "json").stdout
+    )
+    holding = [
+        w["metadata"]["name"]
+        for w in config["items"]
+        if w.get("status", {}).get("synchronization", {}).get("semaphore", {}).get("holding")
+    ]
+    assert holding == []
