@@ -7,6 +7,7 @@ folder check the harness's own files and run everywhere.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.bot.payloads import delivery_headers, encode, pr_comment
 from tests.bot.stack import APP_ID, app_key
 from tests.cluster import argo, images, install, node
 from tests.cluster.__main__ import bring_up
@@ -30,6 +32,7 @@ WEBHOOK_SECRET = "cluster-webhook-secret"
 GIT_PORT = 8443
 BOT_PORT = 18081
 DEMO_REPO = "perfbot-demo/shop"
+RUN_TIMEOUT = 1500  # seconds: the demo's 10 rounds and confirmation, on a loaded machine
 
 
 @pytest.fixture(scope="session")
@@ -219,3 +222,66 @@ def bot(
             shutil.copy(work / "gunicorn.log", cluster.root / "logs" / "bot.log") if (
                 cluster.root / "logs"
             ).is_dir() else None
+
+
+def deliver(bot: Bot, contracts_dir, body: str) -> requests.Response:
+    payload = pr_comment(contracts_dir, body)
+    owner, name = DEMO_REPO.split("/")
+    payload["repository"].update(full_name=DEMO_REPO, name=name)
+    payload["repository"]["owner"]["login"] = owner
+    raw = encode(payload)
+    return requests.post(
+        f"{bot.url}/webhook",
+        data=raw,
+        headers=delivery_headers(raw, WEBHOOK_SECRET, "issue_comment"),
+        timeout=60,
+    )
+
+
+def workflows(cluster: node.Node) -> list[dict]:
+    result = cluster.kubectl("-n", install.NAMESPACE, "get", "workflows", "-o", "json")
+    return json.loads(result.stdout)["items"]
+
+
+def wait_for_phase(cluster: node.Node, name: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        flow = install.workflow(cluster, name)
+        if flow.get("status", {}).get("phase") in ("Succeeded", "Failed", "Error"):
+            return flow
+        time.sleep(3)
+    pytest.fail(
+        f"workflow {name} did not finish in {timeout:.0f} s: "
+        f"{json.dumps(install.workflow(cluster, name).get('status', {}))[:3000]}"
+    )
+
+
+@pytest.fixture(scope="session")
+def run(cluster: node.Node, bot: Bot, demo_repo: DemoRepo, contracts_dir) -> dict:
+    """`/run-perf main` on the demo's PR, followed to its end; with timings."""
+    started = time.monotonic()
+    answer = deliver(bot, contracts_dir, "/run-perf main")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["outcome"] == "submitted", answer.text
+    submitted = workflows(cluster)
+    assert len(submitted) == 1
+    name = submitted[0]["metadata"]["name"]
+    flow = wait_for_phase(cluster, name, RUN_TIMEOUT)
+    finished = time.monotonic()
+    repo = bot.github.repos[DEMO_REPO]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        checks = list(repo.check_runs.values())
+        if checks and all(c.get("status") == "completed" for c in checks):
+            break
+        time.sleep(1)
+    commented = time.monotonic()
+    return {
+        "name": name,
+        "workflow": flow,
+        "repo": repo,
+        "seconds": {
+            "delivery_to_finished": finished - started,
+            "delivery_to_comment": commented - started,
+        },
+    }
