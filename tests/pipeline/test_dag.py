@@ -143,7 +143,7 @@ def test_the_exit_handler_always_reports_status_and_failures(example_templates):
 def test_builds_and_deploys_retry_with_backoff(example_templates, step):
     retry = templates_by_name(example_templates[SQL])[step]["retryStrategy"]
     assert retry["limit"] == 2
-    assert retry["backoff"] == {"duration": "30s", "factor": 2, "maxDuration": "10m"}
+    assert retry["backoff"] == {"duration": "30s", "factor": 2, "cap": "5m"}
 
 
 def test_run_settings_deadline_gc_ttl_and_accounts(example_templates):
