@@ -202,6 +202,9 @@ class Executor(DagSteps, TaskSteps, PodSteps):
         scope["inputs.parameters"] = json.dumps(
             [{"name": k, "value": v} for k, v in inputs.parameters.items()]
         )
+        for name, given in inputs.artifacts.items():  # what a DAG hands on: `from: {{inputs...}}`
+            if given.get("from_path"):
+                scope[f"inputs.artifacts.{name}"] = str(given["from_path"])
         for artifact in (template.get("inputs") or {}).get("artifacts") or []:
             if artifact.get("path"):
                 scope[f"inputs.artifacts.{artifact['name']}.path"] = str(artifact["path"])
