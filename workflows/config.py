@@ -44,6 +44,7 @@ NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")  # leaves room for
 REPO_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 PARAMETER_RE = re.compile(r"^[a-z][a-z0-9-]{0,62}$")
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SECRET_NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")  # a DNS subdomain
 
 # Workflow parameters every template declares; a job option may not reuse these names.
 RESERVED_PARAMETERS = (
@@ -535,6 +536,9 @@ class RepoConfig(_Model):
     jobs: dict[str, JobConfig]
     allowed_users: list[str] = Field(default_factory=list)
     clone_url: str | None = None  # default: https://github.com/<owner>/<name>.git
+    # A private repository: the Secret (type kubernetes.io/basic-auth, keys `username` and
+    # `password`) the `fetch` step's git artifact authenticates with; no other step sees it.
+    git_credentials_secret: str | None = None
     # The bot's triggers besides comments (docs/bot.md, "Triggers"):
     run_label: str | None = Field(None, min_length=1, max_length=50)  # GitHub's label cap
     run_on_push: bool = False  # pushes to the default branch, compared with `before`
@@ -563,6 +567,15 @@ class RepoConfig(_Model):
             raise ValueError("expected an https:// git URL (no credentials: the pods run PR code)")
         if value is not None and "@" in value.split("//", 1)[1].split("/", 1)[0]:
             raise ValueError("must not carry credentials")
+        return value
+
+    @field_validator("git_credentials_secret")
+    @classmethod
+    def _secret_name(cls, value: str | None) -> str | None:
+        if value is not None and not SECRET_NAME_RE.match(value):
+            raise ValueError(
+                "expected a Kubernetes Secret name (lowercase letters, digits, '-' and '.')"
+            )
         return value
 
     @model_validator(mode="after")

@@ -168,6 +168,12 @@ ERRORS = [
         ),
         "repos.acme/db.clone_url: must not carry credentials",
     ),
+    (
+        one_job(GOOD_JOB, extra="").replace(
+            "acme/db:", "acme/db:\n    git_credentials_secret: Git_Creds"
+        ),
+        "repos.acme/db.git_credentials_secret: expected a Kubernetes Secret name",
+    ),
 ]
 
 

@@ -81,6 +81,28 @@ def params(**values: str) -> dict[str, Any]:
     return {"parameters": [{"name": k.replace("_", "-"), "value": v} for k, v in values.items()]}
 
 
+def exit_recorder(report: Path) -> dict:
+    """An exit handler that writes the raw env values Argo's variables became."""
+    return {
+        "name": "notify",
+        "container": {
+            "image": "x",
+            "command": [
+                PYTHON,
+                "-c",
+                "import os, sys, json, pathlib; pathlib.Path(sys.argv[1]).write_text(json.dumps("
+                "{k: os.environ[k] for k in ('STATUS', 'FAILURES', 'PARAMETERS')}))",
+                str(report),
+            ],
+            "env": [
+                {"name": "STATUS", "value": "{{workflow.status}}"},
+                {"name": "FAILURES", "value": "{{workflow.failures}}"},
+                {"name": "PARAMETERS", "value": "{{workflow.parameters.json}}"},
+            ],
+        },
+    }
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository with two commits: `first` (v1) and `second` (v2) of `version.txt`."""

@@ -15,7 +15,8 @@ from workflows.pipeline.render import template_dicts
 WORKFLOW_TEMPLATE = "io.argoproj.workflow.v1alpha1.WorkflowTemplate"
 
 # Jobs the example does not have: an image build with no local commands, a command build
-# with a deploy, an exec readiness probe, and options of every type.
+# with a deploy, an exec readiness probe, options of every type, and a private repository
+# fetched with a git credential (a command-line job that benchmarks in the head's checkout).
 VARIANTS = """
 argo: {namespace: perf}
 repos:
@@ -39,6 +40,14 @@ repos:
           warm: {type: bool, default: "false"}
           suite: {type: choice, choices: [small, large]}
           tag: {type: string}
+  acme/private:
+    default_job: private-cli
+    clone_url: https://git.example.com/acme/private.git
+    git_credentials_secret: perfbot-git-acme
+    jobs:
+      private-cli:
+        build: {command: [make], builder_image: gcc:13, keep: [bin]}
+        benchmark: {image: bench:1, command: [bench], source: head}
 """
 
 

@@ -118,7 +118,8 @@ def test_confirm_rounds_0_keeps_the_pipeline_without_a_confirmation():
     template = template_dicts(parse_config(CONFIRM_OFF))["perf-sql.yaml"]
     assert {n: t.get("depends") for n, t in tasks_by_name(template, "pipeline").items()} == {
         "check-base": None, "check-head": None,
-        "build-base": "check-base", "build-head": "check-head",
+        "fetch-base": "check-base", "fetch-head": "check-head",
+        "build-base": "fetch-base", "build-head": "fetch-head",
         "measure": "build-base && build-head", "compare": "measure", "report": "compare",
     }  # fmt: skip
     assert not {"flagged", "confirm-compare"} & set(templates_by_name(template))

@@ -15,9 +15,11 @@ def test_the_main_dag_builds_both_sides_then_measures_compares_and_reports(examp
     assert {name: task.get("depends") for name, task in tasks.items()} == {
         "check-base": None,
         "check-head": None,
-        "build-base": "check-base",
-        "build-head": "check-head",
-        "measure": "build-base && build-head",
+        "fetch-base": "check-base",
+        "fetch-head": "check-head",
+        "build-base": "fetch-base",
+        "build-head": "fetch-head",
+        "measure": "build-base && build-head && fetch-head",
         "compare": "measure",
         "flagged": "compare",
         "report": "flagged",
@@ -143,7 +145,7 @@ def test_the_exit_handler_always_reports_status_and_failures(example_templates):
 def test_builds_and_deploys_retry_with_backoff(example_templates, step):
     retry = templates_by_name(example_templates[SQL])[step]["retryStrategy"]
     assert retry["limit"] == 2
-    assert retry["backoff"] == {"duration": "30s", "factor": 2, "maxDuration": "10m"}
+    assert retry["backoff"] == {"duration": "30s", "factor": 2, "cap": "5m"}
 
 
 def test_run_settings_deadline_gc_ttl_and_accounts(example_templates):

@@ -5,7 +5,8 @@ when the template itself runs `sh -c` with its fixed script). Around it, the pod
 - volumes and artifacts get directories of the run, and container paths in argv, env and
   `workingDir` are rewritten to them (`paths.PathMap`);
 - `git` input artifacts become worktrees of the local repository, `from` artifacts copies of
-  the producing step's output, `raw` artifacts files;
+  the producing step's output (a new worktree of the same commit when that output is an
+  unchanged worktree, such as the `fetch` step's checkout), `raw` artifacts files;
 - env: the user's environment (minus anything that looks like a credential, as no pod that
   runs PR code gets one), the venv's `bin` first on PATH, then the template's `env`, with
   Kubernetes' `$(VAR)` expansion; `secretKeyRef` reads `<secrets dir>/<secret>/<key>`;
@@ -210,6 +211,11 @@ def _materialize_inputs(
             revision = str(spec["git"].get("revision") or "HEAD")
             try:
                 run.worktrees.add(local, revision)
+            except GitError as exc:
+                raise StepError(f"step {where}: input artifact {name!r}: {exc}") from None
+        elif spec.get("from_path") and (commit := run.worktrees.handed(Path(spec["from_path"]))):
+            try:
+                run.worktrees.add(local, commit)
             except GitError as exc:
                 raise StepError(f"step {where}: input artifact {name!r}: {exc}") from None
         elif spec.get("from_path"):
@@ -428,5 +434,8 @@ def collect_outputs(
             raise StepError(
                 f"step {node.id}: output artifact {name!r}: {artifact.get('path')} was not written"
             )
+        if run.worktrees.hand_on(local):  # a checkout: each consumer gets its own worktree
+            node.outputs.artifacts[name] = local
+            continue
         target = run.work_dir / "artifacts" / _safe(node.id) / _safe(name)
         node.outputs.artifacts[name] = snapshot(local, target)

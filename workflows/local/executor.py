@@ -114,6 +114,7 @@ class Executor(DagSteps, TaskSteps, PodSteps):
                 deadline_seconds, "spec.activeDeadlineSeconds"
             )
         root = self._new_node(None, entry, entry, self.templates[entry], depth=0)
+        root.display_name = self.name  # as in Argo, the workflow's own node
         self._root = root
         exit_node = None
         try:
@@ -201,6 +202,9 @@ class Executor(DagSteps, TaskSteps, PodSteps):
         scope["inputs.parameters"] = json.dumps(
             [{"name": k, "value": v} for k, v in inputs.parameters.items()]
         )
+        for name, given in inputs.artifacts.items():  # what a DAG hands on: `from: {{inputs...}}`
+            if given.get("from_path"):
+                scope[f"inputs.artifacts.{name}"] = str(given["from_path"])
         for artifact in (template.get("inputs") or {}).get("artifacts") or []:
             if artifact.get("path"):
                 scope[f"inputs.artifacts.{artifact['name']}.path"] = str(artifact["path"])
@@ -292,12 +296,14 @@ class Executor(DagSteps, TaskSteps, PodSteps):
         deadline = earliest(frame.deadline, time.monotonic() + timeout if timeout else None)
         frame = Frame(frame.stop, deadline, frame.daemons, frame.depth)
         node.attempts = limit + 1
+        node.retried = strategy is not None
         node.start()
         self.display.node_started(node)
         phase, message = Phase.FAILED, ""
         for attempt in range(1, limit + 2):
             node.attempt = attempt
             phase, message = self._attempt(node, template, inputs, frame)
+            node.attempted(phase, message)
             if phase == Phase.SUCCEEDED or attempt > limit:
                 break
             if not retries_on(strategy, phase.value) or frame.stop.reason() or node.stopped:

@@ -47,6 +47,15 @@ class Outputs:
     exit_code: int | None = None
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt of a retried node: Argo keeps each as a child node `<name>(<n>)`."""
+
+    phase: Phase
+    message: str
+    finished_at: str
+
+
 @dataclass
 class Node:
     id: str  # dotted path of task names from the entrypoint: "measure.bench-base-1"
@@ -70,6 +79,13 @@ class Node:
     ports: dict[int, int] = field(default_factory=dict)  # declared port -> local port
     argv: list[str] = field(default_factory=list)  # what the latest attempt ran
     progress: Progress | None = None  # what the running attempt reported in ARGO_PROGRESS_FILE
+    display_name: str = ""  # Argo's displayName when it is not `name` (the workflow's own node)
+    retried: bool = False  # has a retryStrategy: Argo makes it a Retry node over its attempts
+    tries: list[Attempt] = field(default_factory=list)
+
+    def attempted(self, phase: Phase, message: str) -> None:
+        """Record how one attempt ended (a retried node's attempts are nodes of their own)."""
+        self.tries.append(Attempt(phase, message, _now()))
 
     def start(self) -> None:
         self.phase = Phase.RUNNING
@@ -79,7 +95,7 @@ class Node:
         self.phase = phase
         self.message = message or self.message
         self.finished = time.monotonic()
-        self.finished_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.finished_at = _now()
 
     @property
     def elapsed(self) -> float:
@@ -126,18 +142,38 @@ class RunState:
         return [n for n in self.nodes() if n.leaf and n.phase.bad and not n.stopped]
 
     def failures_json(self) -> str:
-        """`{{workflow.failures}}` as Argo fills it: the Go-quoted JSON list of failed nodes,
-        `"null"` when none failed (`workflows.argo_values`)."""
-        items = [
-            {
-                "displayName": node.name,
-                "message": node.message,
-                "templateName": node.template,
-                "phase": node.phase.value,
-                "podName": node.id,
-                "finishedAt": node.finished_at,
-            }
-            for node in self.nodes()
-            if node.leaf and node.phase.bad
-        ]
-        return failures_value(items)
+        """`{{workflow.failures}}` as Argo fills it: the Go-quoted JSON list of every failed or
+        errored node (DAGs and the workflow's own node included, a retried node and each of
+        its failed attempts), `"null"` when none failed (`workflows.argo_values`)."""
+        return failures_value([item for node in self.nodes() for item in _failed(node)])
+
+
+def _failed(node: Node) -> list[dict[str, str]]:
+    """The entries one local node stands for in Argo's list of failed nodes."""
+    entries = []
+    if node.phase.bad:
+        entries.append(
+            _entry(node.display_name or node.name, node, node.phase, node.message, node.id)
+        )
+    if node.retried:
+        for index, attempt in enumerate(list(node.tries)):
+            if attempt.phase.bad:
+                name = f"{node.name}({index})"
+                entry = _entry(name, node, attempt.phase, attempt.message, f"{node.id}({index})")
+                entries.append({**entry, "finishedAt": attempt.finished_at})
+    return entries
+
+
+def _entry(name: str, node: Node, phase: Phase, message: str, pod: str) -> dict[str, str]:
+    return {
+        "displayName": name,
+        "message": message,
+        "templateName": node.template,
+        "phase": phase.value,
+        "podName": pod,
+        "finishedAt": node.finished_at,
+    }
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

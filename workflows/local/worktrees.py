@@ -4,6 +4,11 @@ Argo clones the repository into each pod; locally a `git worktree add --detach` 
 commit is faster, needs no network and cannot touch the user's own working tree. Every
 worktree made for a run is removed at the end (`git worktree remove --force`, then
 `git worktree prune`), whatever way the run ends.
+
+A checkout handed on as an output artifact (the `fetch` step's) stays a checkout: if the
+worktree is unchanged when its step ends, every step that takes it gets a worktree of its own
+of the same commit, as every pod in Argo unpacks its own copy of the tarball. A copy would
+share the worktree's bookkeeping in the repository and, with hard links, its files.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ class Worktrees:
     def __init__(self, repo: Path) -> None:
         self.repo = repo
         self._made: list[Path] = []
+        self._commits: dict[Path, str] = {}  # worktree -> its commit
+        self._handed: dict[Path, str] = {}  # unchanged worktrees handed on -> their commit
         self._lock = threading.Lock()
 
     def add(self, path: Path, revision: str) -> Path:
@@ -63,7 +70,28 @@ class Worktrees:
         with self._lock:  # git takes a lock on the repository's worktree list
             git(self.repo, "worktree", "add", "--detach", "--quiet", str(path), sha)
             self._made.append(path)
+            self._commits[path] = sha
         return path
+
+    def hand_on(self, path: Path) -> bool:
+        """Mark `path` as a checkout handed on, if it is one of this run's worktrees and nothing
+        in it changed (untracked and ignored files count); False: hand on a copy instead."""
+        with self._lock:
+            sha = self._commits.get(path) if path in self._made else None
+        if sha is None:
+            return False
+        status = git(path, "status", "--porcelain", "--untracked-files=all", "--ignored",
+                     check=False)  # fmt: skip
+        if status.returncode != 0 or status.stdout.strip():
+            return False
+        with self._lock:
+            self._handed[path] = sha
+        return True
+
+    def handed(self, path: Path) -> str | None:
+        """The commit of a checkout handed on with `hand_on`, else None."""
+        with self._lock:
+            return self._handed.get(path)
 
     def made(self) -> list[Path]:
         with self._lock:
@@ -76,12 +104,16 @@ class Worktrees:
             for path in inside:
                 git(self.repo, "worktree", "remove", "--force", str(path), check=False)
                 self._made.remove(path)
+                self._commits.pop(path, None)
+                self._handed.pop(path, None)
             if inside:
                 git(self.repo, "worktree", "prune", check=False)
 
     def remove_all(self) -> None:
         with self._lock:
             made, self._made = self._made, []
+            self._commits.clear()
+            self._handed.clear()
             for path in made:
                 git(self.repo, "worktree", "remove", "--force", str(path), check=False)
             git(self.repo, "worktree", "prune", check=False)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from hera.workflows import Artifact, Container, Env, FieldEnv, Parameter
 
 from workflows.config import JobConfig
-from workflows.pipeline import build, common, drivers, paths, placement
+from workflows.pipeline import common, drivers, fetch, paths, placement
 from workflows.pipeline.deploy import deploy_image
 from workflows.pipeline.parameters import BASE_SHA, HEAD_SHA, ROUNDS, env_name
 from workflows.pipeline.variables import input_parameter, workflow_parameter
@@ -37,7 +37,7 @@ BENCHMARKS_INPUT = "benchmarks"
 BENCHMARKS_ENV = "PERFBOT_BENCHMARKS"
 
 
-def benchmark_template(job: JobConfig, clone_url: str) -> Container:
+def benchmark_template(job: JobConfig) -> Container:
     bench = job.benchmark
     values = {
         "PERFBOT_ROUNDS": input_parameter(ROUNDS_INPUT),
@@ -71,9 +71,8 @@ def benchmark_template(job: JobConfig, clone_url: str) -> Container:
     values.update(bench.env)
 
     source = job.benchmark_source
-    if source != "none":
-        sha_parameter = BASE_SHA if source == "base" else HEAD_SHA
-        inputs.append(build.source_artifact(clone_url, workflow_parameter(sha_parameter)))
+    if source != "none":  # the `fetch` step's checkout of that side, through `measure`
+        inputs.append(fetch.source_input())
 
     env: list[Env | FieldEnv] = [*common.env(values)]
     env.append(FieldEnv(name=NODE_NAME_ENV, field_path="spec.nodeName"))

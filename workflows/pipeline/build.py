@@ -2,32 +2,25 @@
 
 The same template builds base and head (its `side` and `sha` inputs differ), in parallel. A
 Dockerfile build pushes `<registry>/<image>:<sha>`; its `local_command` (if any) is what the
-local runner does instead, through the same driver as a command build.
+local runner does instead, through the same driver as a command build. The checkout is the
+`fetch` step's output (input artifact `source`): a build never clones, and never sees a git
+credential.
 """
 
 from __future__ import annotations
 
 import posixpath
 
-from hera.workflows import Container, GitArtifact, Parameter
+from hera.workflows import Container, Parameter
 
 from workflows.config import JobConfig
-from workflows.pipeline import check, common, drivers, local, paths
+from workflows.pipeline import check, common, drivers, fetch, local, paths
 from workflows.pipeline.variables import input_parameter
 
 NAME = "build"
-# go-git fetches these too, so a fork's PR head (only under refs/pull/) can be checked out.
-PULL_REFSPECS = ["+refs/pull/*/head:refs/remotes/origin/pull/*"]
 
 
-def source_artifact(clone_url: str, sha: str) -> GitArtifact:
-    """The checkout of one commit, anonymous: pods running PR code get no GitHub credential."""
-    return GitArtifact(
-        name="source", path=paths.SOURCE, repo=clone_url, revision=sha, fetch=PULL_REFSPECS
-    )
-
-
-def build_template(job: JobConfig, clone_url: str) -> Container:
+def build_template(job: JobConfig) -> Container:
     side, sha = input_parameter("side"), input_parameter("sha")
     values = {
         "PERFBOT_SIDE": side,
@@ -39,7 +32,7 @@ def build_template(job: JobConfig, clone_url: str) -> Container:
     driver = ["sh", "-c", drivers.load("build"), "perfbot-build"]
     common_args = dict(
         name=NAME,
-        inputs=[Parameter(name="side"), Parameter(name="sha"), source_artifact(clone_url, sha)],
+        inputs=[Parameter(name="side"), Parameter(name="sha"), fetch.source_input()],
         working_dir=paths.SOURCE,
         retry_strategy=common.retry(job.build.retries),
         active_deadline_seconds=job.build.timeout,

@@ -17,13 +17,20 @@ def env(values: Mapping[str, str]) -> list[Env]:
 
 
 def retry(limit: int) -> RetryStrategy | None:
-    """Retry with exponential backoff: 30 s, 1 min, 2 min ... (transient registry, node loss)."""
+    """Retry with exponential backoff: 30 s, 1 min, 2 min ... up to 5 min between attempts
+    (transient registry, node loss).
+
+    `cap`, not `maxDuration`: Argo (v4.0.5) makes `maxDuration` the retried pod's own deadline,
+    counted from the first attempt's start, so a deploy (a daemon, alive until the last round)
+    that needed one retry would be killed mid-benchmark, and a build that failed after it would
+    not be retried at all. `limit` and the step's own `activeDeadlineSeconds` bound a step.
+    """
     if limit <= 0:
         return None
     return RetryStrategy(
         limit=limit,
         retry_policy="Always",
-        backoff=Backoff(duration="30s", factor=2, max_duration="10m"),
+        backoff=Backoff(duration="30s", factor=2, cap="5m"),
     )
 
 

@@ -6,7 +6,9 @@ setting): that many runs measure at once, each on a node of its own, which the m
 affinity rules (`placement`) guarantee whatever the jobs. Its outputs are the two sides' result
 artifacts.
 
-Its inputs `rounds` and `benchmarks` go to the benchmark as they are: the pipeline calls it once
+Its inputs `rounds` and `benchmarks` go to the benchmark as they are, and so does the input
+artifact `source` when the benchmark runs in a side's checkout (the `fetch` step's, taken with
+`from:`, not cloned again): the pipeline calls it once
 for the measurement and, when the first comparison flags something, once more for the
 confirmation run. That second call deploys both sides again and takes the semaphore again
 rather than keeping the first call's deploys alive through the comparison: the node is not held
@@ -21,7 +23,7 @@ from hera.workflows import DAG, Artifact, Container, Parameter
 from hera.workflows.models import ConfigMapKeySelector, SemaphoreRef, Synchronization
 
 from workflows.config import JobConfig, PerfbotConfig
-from workflows.pipeline import local
+from workflows.pipeline import fetch, local
 from workflows.pipeline.benchmark import BENCHMARKS_INPUT, ROUNDS_INPUT, SIDES
 from workflows.pipeline.parameters import BASE_SHA, HEAD_SHA
 from workflows.pipeline.variables import (
@@ -60,9 +62,10 @@ def measure_dag(
         ],
     ) as dag:
         passed = {name: input_parameter(name) for name in (ROUNDS_INPUT, BENCHMARKS_INPUT)}
+        source = [fetch.passed_on()] if job.benchmark_source != "none" else []
         reserved = reserve(name="reserve")  # first: a run that cannot be placed fails fast
         if deploy is None:
-            reserved >> benchmark(name="benchmark", arguments=passed)
+            reserved >> benchmark(name="benchmark", arguments=[*_parameters(passed), *source])
             return dag
         shas = {"base": BASE_SHA, "head": HEAD_SHA}
         deployed = [
@@ -81,12 +84,21 @@ def measure_dag(
             arguments[f"{side}-host"] = task_ip(f"deploy-{side}")
             arguments[f"{side}-port"] = input_parameter(f"{side}-port")
         reserved >> deployed
-        deployed >> benchmark(name="benchmark", arguments=arguments)
+        deployed >> benchmark(name="benchmark", arguments=[*_parameters(arguments), *source])
     return dag
 
 
-def _inputs(job: JobConfig) -> list[Parameter]:
-    passed = [Parameter(name=ROUNDS_INPUT), Parameter(name=BENCHMARKS_INPUT)]
+def _parameters(values: dict[str, str]) -> list[Parameter]:
+    return [Parameter(name=name, value=value) for name, value in values.items()]
+
+
+def _inputs(job: JobConfig) -> list[Parameter | Artifact]:
+    passed: list[Parameter | Artifact] = [
+        Parameter(name=ROUNDS_INPUT),
+        Parameter(name=BENCHMARKS_INPUT),
+    ]
+    if job.benchmark_source != "none":
+        passed.append(Artifact(name=fetch.OUTPUT))
     if job.deploy is None:
         return passed
     port = str(job.deploy.port)

@@ -19,6 +19,10 @@ def input_parameter(name: str) -> str:
     return var(f"inputs.parameters.{name}")
 
 
+def input_artifact(name: str) -> str:
+    return var(f"inputs.artifacts.{name}")
+
+
 def output_parameter(name: str) -> str:
     return var(f"outputs.parameters.{name}")
 

@@ -1,10 +1,16 @@
 """The WorkflowTemplate of one job: `perf-<job>`, composed from one template per step.
 
-    check-base -> build-base --+
-                               +-> measure -> compare -> flagged -> report
-    check-head -> build-head --+    (deploy-base,                 -> confirm -> confirm-compare
-                                     deploy-head => benchmark)         -> confirm-report
+    check-base -> fetch-base -> build-base --+
+                                             +-> measure -> compare -> flagged -> report
+    check-head -> fetch-head -> build-head --+   (deploy-base,       -> confirm -> confirm-compare
+                                                  deploy-head            -> confirm-report
+                                                  => benchmark)
     onExit: notify-exit
+
+`fetch-<side>` clones the side's commit once (the run's only git artifact, with the repository's
+git credential if it has one) and hands the checkout on: `build-<side>` takes it, and so does
+the benchmark (through `measure` and `confirm`) when it runs in a side's checkout. A side is
+fetched when it is built, and always when the benchmark needs its checkout.
 
 With `benchmark.confirm_rounds` (default 5), `flagged` lists what the first comparison flagged;
 when that is nothing, `report` sends the first comparison; otherwise `confirm` (the `measure`
@@ -44,7 +50,7 @@ from hera.workflows.models.io.k8s.apimachinery.pkg.api.resource import Quantity
 
 from workflows import labels
 from workflows.config import JobConfig, PerfbotConfig
-from workflows.pipeline import local, parameters, paths
+from workflows.pipeline import fetch, local, parameters, paths
 from workflows.pipeline.benchmark import BENCHMARKS_INPUT, ROUNDS_INPUT, SIDES, benchmark_template
 from workflows.pipeline.build import build_template
 from workflows.pipeline.check import check_template
@@ -98,9 +104,10 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
         metrics=run_metrics(job),
     ) as template:
         check = check_template(job)
-        build = build_template(job, clone_url)
+        fetch_source = fetch.fetch_template(config, job, clone_url)
+        build = build_template(job)
         deploy = deploy_template(job) if job.deploy is not None else None
-        benchmark = benchmark_template(job, clone_url)
+        benchmark = benchmark_template(job)
         measure = measure_dag(config, job, deploy, benchmark, reserve_template(config, job))
         compare = compare_template(config, job)
         confirm_rounds = job.benchmark.confirm_rounds
@@ -110,32 +117,47 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
         exit_handler_template(config, job)
         with DAG(name=ENTRYPOINT):
             shas = {"base": parameters.BASE_SHA, "head": parameters.HEAD_SHA}
-            builds = []
+            source = job.benchmark_source
+            before_measure: list[Task] = []
             for side in SIDES:
-                checked = check(
-                    name=f"check-{side}",
-                    arguments={"side": side, "sha": workflow_parameter(shas[side])},
+                sha = workflow_parameter(shas[side])
+                needed = task_parameter(f"check-{side}", "build") + " == true"
+                checked = check(name=f"check-{side}", arguments={"side": side, "sha": sha})
+                fetched = fetch_source(
+                    name=f"fetch-{side}",
+                    arguments={"sha": sha},
+                    when=None if side == source else needed,
                 )
                 built = build(
                     name=f"build-{side}",
-                    arguments={"side": side, "sha": workflow_parameter(shas[side])},
-                    when=task_parameter(f"check-{side}", "build") + " == true",
+                    arguments=[
+                        Parameter(name="side", value=side),
+                        Parameter(name="sha", value=sha),
+                        fetch.fetched(side),
+                    ],
+                    when=needed,
                 )
-                checked >> built
-                builds.append(built)
+                checked >> fetched >> built
+                before_measure.append(built)
+                if side == source:
+                    before_measure.append(fetched)
+            checkout = [fetch.fetched(source)] if source != "none" else []
             measured = measure(
                 name="measure",
-                arguments={
-                    ROUNDS_INPUT: workflow_parameter(parameters.ROUNDS),
-                    BENCHMARKS_INPUT: "",
-                },
+                arguments=[
+                    Parameter(name=ROUNDS_INPUT, value=workflow_parameter(parameters.ROUNDS)),
+                    Parameter(name=BENCHMARKS_INPUT, value=""),
+                    *checkout,
+                ],
             )
             compared = compare(name="compare", arguments=_results("measure"))
-            builds >> measured >> compared
+            before_measure >> measured >> compared
             if flagged is None or confirm_compare is None:
                 compared >> report(name="report", arguments=_report("compare"))
             else:
-                _confirmation(compared, flagged, measure, confirm_compare, report, confirm_rounds)
+                _confirmation(
+                    compared, flagged, measure, confirm_compare, report, confirm_rounds, checkout
+                )
     return template
 
 
@@ -146,6 +168,7 @@ def _confirmation(
     confirm_compare: Container,
     report: Container,
     rounds: int,
+    checkout: list[Artifact],
 ) -> None:
     """compare -> flagged -> report (nothing flagged) | confirm -> confirm-compare ->
     confirm-report; the `when`s read only `flagged`'s `confirm`, which perfbot writes."""
@@ -160,10 +183,11 @@ def _confirmation(
     listed >> report(name="report", arguments=_report("compare"), when=nothing)
     again = measure(
         name="confirm",
-        arguments={
-            ROUNDS_INPUT: str(rounds),
-            BENCHMARKS_INPUT: task_parameter("flagged", BENCHMARKS),
-        },
+        arguments=[
+            Parameter(name=ROUNDS_INPUT, value=str(rounds)),
+            Parameter(name=BENCHMARKS_INPUT, value=task_parameter("flagged", BENCHMARKS)),
+            *checkout,
+        ],
         when=something,
     )
     final = confirm_compare(
