@@ -114,7 +114,7 @@ def outcome_for(payload: CallbackPayload, link: str | None) -> Outcome:
     )
     return Outcome(
         conclusion="failure",
-        title=f"The run {status}" + _at_step(payload.failures),
+        title=f"The run {status}" + _at_step(payload),
         summary=_limit(details),
         comment=_limit(FAILED_HEADER.format(status=status, **shown) + "\n" + details),
     )
@@ -149,8 +149,21 @@ def was_stopped(failures: list[dict[str, Any]]) -> bool:
     )
 
 
+def ranked_failures(payload: CallbackPayload) -> list[dict[str, Any]]:
+    """The failures a reader should see first: steps that ran a pod, then the DAGs above them,
+    the workflow's own node last. Argo lists every failed node (DAGs and the run itself
+    included) in no fixed order, so its first entry is often not the step that failed."""
+
+    def rank(failure: dict[str, Any]) -> int:
+        if failure.get("podName") or failure.get("type") == "Pod":
+            return 0
+        return 2 if failure.get("displayName") == payload.workflow_name else 1
+
+    return sorted((f for f in payload.failures if isinstance(f, dict)), key=rank)
+
+
 def failure_lines(payload: CallbackPayload) -> str:
-    failing = [f for f in payload.failures if isinstance(f, dict)]
+    failing = ranked_failures(payload)
     if not failing:
         return FAILED_NO_STEP.format(status=payload.status, name=payload.workflow_name)
     lines = []
@@ -168,9 +181,9 @@ def failure_lines(payload: CallbackPayload) -> str:
     return "\n".join(lines)
 
 
-def _at_step(failures: list[dict[str, Any]]) -> str:
-    for failure in failures:
-        if isinstance(failure, dict) and failure.get("displayName"):
+def _at_step(payload: CallbackPayload) -> str:
+    for failure in ranked_failures(payload):
+        if failure.get("displayName") and failure["displayName"] != payload.workflow_name:
             return f" at step {failure['displayName']}"
     return ""
 

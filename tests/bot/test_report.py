@@ -127,3 +127,29 @@ def test_a_truncated_report_cuts_whole_rows_and_says_where_the_rest_is(row: str)
         assert note
         assert kept.endswith("|")  # the last row kept is whole
         assert kept.rsplit("\n", 1)[1].count("|") == row.count("|")
+
+
+# Argo lists every failed node, the run's own and its DAGs included, in no fixed order.
+ARGO_ORDER = [
+    {"displayName": "perf-1", "templateName": "pipeline", "phase": "Failed", "message": ""},
+    {"displayName": "measure", "templateName": "measure", "phase": "Failed", "message": ""},
+    {
+        "displayName": "deploy-head",
+        "templateName": "deploy",
+        "phase": "Failed",
+        "message": "exit code 1",
+        "podName": "perf-1-deploy-123",
+    },
+]
+
+
+@pytest.mark.parametrize("order", [ARGO_ORDER, ARGO_ORDER[::-1], ARGO_ORDER[1:] + ARGO_ORDER[:1]])
+def test_the_failed_step_is_named_whatever_order_argo_lists_the_failures_in(order) -> None:
+    outcome = outcome_for(exit_callback("perf-1", "Failed", order), LINK)
+    assert outcome.title.endswith("at step deploy-head")
+    assert (outcome.comment or "").index("deploy-head") < (outcome.comment or "").index("measure")
+
+
+def test_a_run_with_only_dag_failures_names_the_dag_not_the_run() -> None:
+    outcome = outcome_for(exit_callback("perf-1", "Failed", ARGO_ORDER[:2]), LINK)
+    assert outcome.title.endswith("at step measure")

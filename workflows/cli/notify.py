@@ -36,6 +36,8 @@ MAX_MARKDOWN = 60_000  # a GitHub comment holds 65,536 characters; leave room fo
 # millions of samples never pushes the result over the bot's 25 MB cap and loses the report.
 MAX_SAMPLES_BYTES = 8 * 1024 * 1024
 RESERVE = "reserve"  # the measure DAG's first step (workflows.pipeline.reserve)
+MEASURE = "measure"  # the DAG of deploys and rounds (workflows.pipeline.measure)
+DAGS = {"pipeline", MEASURE}  # the templates of the run's DAG nodes, which have no pod
 SAMPLES_LEFT_OUT = "perfbot notify: raw samples left out of the result ({why})"
 
 
@@ -67,15 +69,25 @@ def parse_failures(raw: str | None) -> list[dict[str, Any]]:
 
 
 def explain_reservation(failures: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
-    """A `reserve` step that timed out (Argo's message: "timeout") is a run no benchmark node
-    could take: its message gets the run's sizes (`workflows.pipeline.reserve.note`)."""
+    """A run no benchmark node could take gets the run's sizes (`workflows.pipeline.reserve.
+    note`) on the failure that stands for it.
+
+    Two shapes say so. A `reserve` step that failed with Argo's "timeout". And what Argo v4.0.5
+    really reports (seen on a real cluster, tests/cluster): a `reserve` pod that outlives its
+    timeout while Pending keeps the phase Pending, so `workflow.failures` lists only the DAGs
+    above it; a failed `measure` DAG with no failed step of its own under it is that case.
+    """
     if not note:
         return failures
+    steps = [f for f in failures if f.get("templateName") not in DAGS]
     explained = []
     for failure in failures:
         message = str(failure.get("message") or "")
-        if failure.get("templateName") == RESERVE and "timeout" in message.lower():
-            failure = {**failure, "message": f"{message}: {note}"}
+        template = failure.get("templateName")
+        timed_out = template == RESERVE and "timeout" in message.lower()
+        never_placed = template == MEASURE and not steps
+        if timed_out or never_placed:
+            failure = {**failure, "message": f"{message}: {note}" if message else note}
         explained.append(failure)
     return explained
 
