@@ -1,6 +1,6 @@
 """Build the cluster's binaries from the Go module proxy, once per set of versions.
 
-Nothing here is prebuilt or downloaded as a binary: Kubernetes, etcd, Argo and the registry
+Nothing here is prebuilt or downloaded as a binary: Kubernetes, etcd and Argo
 are compiled from their published Go modules with the machine's Go, the way the validator in
 `tools/argo-validate` is. Each component is built into
 `<cache>/cluster/bin/<component>-<key>/`, where the key digests the component's versions, this
@@ -190,21 +190,6 @@ def build_etcd(work: Path, out: Path, pins: dict) -> None:
     run_go(["build", "-trimpath", "-ldflags", "-s -w", "-o", str(out / "etcd"), "."], work)
 
 
-def build_registry(work: Path, out: Path, pins: dict) -> None:
-    version = pins["registry"]["version"]
-    module = "github.com/distribution/distribution/v3"
-    (work / "go.mod").write_text(
-        f"module perfbot.invalid/cluster/registry\n\ngo 1.24.0\n\nrequire {module} {version}\n"
-    )
-    (work / "tools.go").write_text(
-        f'//go:build tools\n\npackage tools\n\nimport _ "{module}/cmd/registry"\n'
-    )
-    run_go(["mod", "tidy"], work)
-    run_go(
-        ["build", "-trimpath", "-ldflags", "-s -w", "-o", str(out), f"{module}/cmd/registry"], work
-    )
-
-
 def build_argo(work: Path, out: Path, pins: dict) -> None:
     """The controller, the executor and the Argo Server (`argo server`) from Argo's module.
 
@@ -249,7 +234,6 @@ def build_argo(work: Path, out: Path, pins: dict) -> None:
 
 COMPONENTS = (
     Component("etcd", "etcd", build_etcd, ("etcd",)),
-    Component("registry", "registry", build_registry, ("registry",)),
     Component("argo", "argo", build_argo, ("workflow-controller", "argoexec", "argo")),
     Component("kubernetes", "kubernetes", build_kubernetes, KUBE_COMMANDS),
 )
