@@ -150,14 +150,16 @@ def was_stopped(failures: list[dict[str, Any]]) -> bool:
 
 
 def ranked_failures(payload: CallbackPayload) -> list[dict[str, Any]]:
-    """The failures a reader should see first: steps that ran a pod, then the DAGs above them,
-    the workflow's own node last. Argo lists every failed node (DAGs and the run itself
-    included) in no fixed order, so its first entry is often not the step that failed."""
+    """The failures a reader should see first: steps that say why, then the DAGs above them
+    (no message of their own), the workflow's own node last. Argo lists every failed node
+    (DAGs and the run itself included) in no fixed order, so its first entry is often not the
+    step that failed."""
 
     def rank(failure: dict[str, Any]) -> int:
-        if failure.get("podName") or failure.get("type") == "Pod":
-            return 0
-        return 2 if failure.get("displayName") == payload.workflow_name else 1
+        # Argo gives every node a podName, DAGs included; a DAG's own message is empty.
+        if failure.get("displayName") == payload.workflow_name:
+            return 2
+        return 0 if failure.get("message") else 1
 
     return sorted((f for f in payload.failures if isinstance(f, dict)), key=rank)
 

@@ -130,9 +130,22 @@ def test_a_truncated_report_cuts_whole_rows_and_says_where_the_rest_is(row: str)
 
 
 # Argo lists every failed node, the run's own and its DAGs included, in no fixed order.
+# Every entry carries a podName, DAGs' too (seen on Argo v4.0.5, tests/cluster).
 ARGO_ORDER = [
-    {"displayName": "perf-1", "templateName": "pipeline", "phase": "Failed", "message": ""},
-    {"displayName": "measure", "templateName": "measure", "phase": "Failed", "message": ""},
+    {
+        "displayName": "perf-1",
+        "templateName": "pipeline",
+        "phase": "Failed",
+        "message": "",
+        "podName": "perf-1",
+    },
+    {
+        "displayName": "measure",
+        "templateName": "measure",
+        "phase": "Failed",
+        "message": "",
+        "podName": "perf-1-measure-318815365",
+    },
     {
         "displayName": "deploy-head",
         "templateName": "deploy",

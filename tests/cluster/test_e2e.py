@@ -155,6 +155,9 @@ def test_the_failed_run_is_reported_on_its_check_run(oversized: dict) -> None:
     print("the oversized run's check run:", json.dumps(checks)[:3000])
     assert {c.get("status") for c in checks} == {"completed"}
     assert {c.get("conclusion") for c in checks} == {"failure"}
+    (check,) = checks
+    assert check["output"]["title"].endswith("at step reserve"), check["output"]["title"]
+    assert "ask for cpu 128" in check["output"]["summary"]
 
 
 def test_the_semaphore_was_released_by_the_failed_run(oversized: dict, cluster: Node) -> None:
