@@ -299,6 +299,8 @@ class BenchmarkRuleConfig(_Model):
     threshold: float | None = Field(default=None, ge=0, lt=10)
     direction: Literal["lower", "higher"] | None = None
     ignore: bool | None = None
+    # which of the benchmark's metrics decides its verdict (wall, cpu, max-rss, instructions)
+    metric: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9/-]{0,39}$")
 
 
 class CompareConfig(_Model):
