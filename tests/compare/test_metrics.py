@@ -202,3 +202,13 @@ def test_every_report_shows_the_other_metrics_beside_the_one_that_decided(render
     assert display.MEASURED_TITLE in text
     (command,) = result.measured
     assert display.metric_reading(command.beside[0]) in html.unescape(text)
+
+
+def test_a_benchmark_measured_only_in_cpu_time_is_named_so_in_every_report():
+    specs = {"t": ("cpu", None, QUIET, 0.10, {}), "other": (None, None, QUIET, 0.0, {})}
+    result = compare(*sides(specs))
+    row = next(r for r in result.benchmarks if r.name == "t")
+    assert row.metric == "cpu"
+    assert row.in_verdict
+    assert display.metric_reading(row) in render_text(result)
+    assert display.metric_reading(row).startswith("cpu ")
