@@ -135,6 +135,12 @@ def test_a_side_that_fails_adds_no_measured_line(tmp_path):
     assert result.returncode == 2
     assert len(measured(tmp_path, "base")) == 1
     assert measured(tmp_path, "head") == []
+    for side in ("base", "head"):  # no scratch file left behind, no notes without a reason
+        assert (
+            sorted(p.name for p in (tmp_path / "results" / side).iterdir() if p.name[0] == ".")
+            == []
+        )
+    assert not (tmp_path / "results" / "head" / "measured.notes").exists()
 
 
 def test_an_unknown_measure_is_refused(tmp_path):

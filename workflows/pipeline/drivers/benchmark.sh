@@ -128,7 +128,7 @@ how= perf=
 if [ -n "$measure" ]; then
   for side in base head; do
     printf 'round\tuser\tsystem\tmax_rss\tinstructions\thow\n' > "$PERFBOT_RESULTS/$side/measured.tsv"
-    : > "$PERFBOT_RESULTS/$side/measured.notes"
+    rm -f "$PERFBOT_RESULTS/$side/measured.notes"
   done
   if python3 -c 'import os; os.fork, os.wait4' >/dev/null 2>&1; then
     how=wait4
@@ -180,9 +180,10 @@ while [ "$round" -le "$rounds" ]; do
       export PERFBOT_SIDE="$side" PERFBOT_ROUND="$round" PERFBOT_TARGET="$target" \
         PERFBOT_RESULT="$result"
       if [ -n "$measure" ]; then measured "$figures" "$@"; else "$@"; fi
-    ) || fail "round $round on $side failed"
+    ) || { rm -f "$figures" "$figures.perf"; fail "round $round on $side failed"; }
     finished=$(now)
     if [ ! -s "$result" ]; then
+      rm -f "$figures" "$figures.perf"
       argv_hint "$@"
       fail "round $round on $side wrote no result to $result"
     fi
