@@ -212,3 +212,16 @@ def test_a_benchmark_measured_only_in_cpu_time_is_named_so_in_every_report():
     assert row.in_verdict
     assert display.metric_reading(row) in render_text(result)
     assert display.metric_reading(row).startswith("cpu ")
+
+
+def test_only_the_deciding_reading_is_bold_and_perfbots_own_have_none():
+    own = {PERFBOT_MEASURED: True}
+    specs = {
+        **BUSY_JOB,
+        COMMAND: ("wall", None, QUIET, 0.0, own),
+        f"{COMMAND} [cpu]": ("cpu", COMMAND, QUIET, 0.0, own),
+    }
+    markdown = render_markdown(compare(*sides(specs), rules(job="cpu")))
+    own_section = markdown.split(display.MEASURED_TITLE)[1].split("**Notes**")[0]
+    assert "**" not in own_section.strip().removeprefix("**")
+    assert markdown.count(", decides**") == 1

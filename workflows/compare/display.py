@@ -266,9 +266,9 @@ MEASURED_TITLE = "Measured by perfbot around the benchmark command (not in the v
 
 def metric_reading(row: BenchmarkComparison) -> str:
     """`cpu +4.9 % (+3.8 … +6.0 %), regressed, decides` or `wall +8.1 % (...), too noisy,
-    beside`: one metric of a benchmark, its change, interval and reading, and whether it
+    not in the verdict`: one metric of a benchmark, its change, interval and reading, and whether it
     decided the verdict, so a CPU-time verdict never passes for a wall-time one."""
-    role = "decides" if row.in_verdict else "beside, not in the verdict"
+    role = "decides" if row.in_verdict else "not in the verdict"
     ci = interval(row)
     shown = percent(row.change) + ("" if ci == "–" else f" ({ci})")
     return f"{row.metric or 'wall'} {shown}, {label(row)}, {role}"

@@ -214,8 +214,10 @@ def _tails(rows: list[BenchmarkComparison]) -> str:
 def _metrics(title: str, lines: list[tuple[str, list[str]]]) -> str:
     """Each benchmark's metrics on one line, the deciding one first and in bold."""
     items = []
-    for name, (first, *rest) in lines:
-        shown = " · ".join([f"**{inert(first, 200)}**", *(inert(r, 200) for r in rest)])
+    for name, readings in lines:
+        shown = " · ".join(
+            f"**{inert(r, 200)}**" if r.endswith(", decides") else inert(r, 200) for r in readings
+        )
         items.append(f"- <code>{inert(name)}</code>: {shown}")
     return f"**{title}**\n\n" + "\n".join(items)
 
