@@ -266,8 +266,21 @@ class BenchmarkConfig(_Model):
     # command-line benchmark runs in each side's build on the workspace)
     source: Literal["head", "base", "none"] | None = None
     resources: ResourcesConfig | None = None
+    # what the driver measures itself around the command, per round and side (docs/config.md)
+    measure: list[Literal["cpu", "rss", "instructions"]] = Field(
+        default_factory=lambda: ["cpu", "rss"]
+    )
+    # the benchmark container gets CAP_PERFMON, so that perf stat can count instructions on a
+    # node that exposes hardware counters: an operator's choice, off by default
+    perf_events: bool = False
 
     _braces = field_validator("command", "image")(lambda cls, v: _no_template_braces(v))
+
+    @model_validator(mode="after")
+    def _perf_events(self) -> BenchmarkConfig:
+        if self.perf_events and "instructions" not in self.measure:
+            raise ValueError("perf_events needs instructions in benchmark.measure")
+        return self
 
     @field_validator("format")
     @classmethod
@@ -300,6 +313,8 @@ class BenchmarkRuleConfig(_Model):
     threshold: float | None = Field(default=None, ge=0, lt=10)
     direction: Literal["lower", "higher"] | None = None
     ignore: bool | None = None
+    # which of the benchmark's metrics decides its verdict (wall, cpu, max-rss, instructions)
+    metric: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9/-]{0,39}$")
 
 
 class CompareConfig(_Model):

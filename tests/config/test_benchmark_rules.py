@@ -10,6 +10,7 @@ import pytest
 
 from tests.config.test_config import GOOD_JOB, one_job
 from workflows.cli.compare import compare_paths
+from workflows.compare.rules import rules_from_list
 from workflows.config import ConfigError, parse_config
 from workflows.pipeline.compare import compare_args
 
@@ -35,6 +36,7 @@ def test_rules_are_read_in_order_from_the_job():
         ("{match: q, threshold: -1}", "compare.benchmarks.0.threshold"),
         ("{threshold: 0.1}", "compare.benchmarks.0.match"),
         ("{match: q, colour: red}", "compare.benchmarks.0.colour: unknown key"),
+        ("{match: q, metric: 'CPU time'}", "compare.benchmarks.0.metric"),
     ],
 )
 def test_a_bad_rule_names_its_place(rule: str, message: str):
@@ -65,3 +67,24 @@ def test_the_rules_the_step_receives_are_the_ones_perfbot_compare_applies():
     comparison = compare_paths(EXAMPLES / "base.json", EXAMPLES / "head.json", args)
     assert comparison.ignored
     assert all(row.name.startswith("GET") for row in comparison.benchmarks)
+
+
+def test_the_deciding_metric_reaches_the_compare_step_and_chooses_the_verdicts_metric():
+    text = one_job(
+        GOOD_JOB + "        compare:\n          benchmarks: [{match: job, metric: cpu}]\n"
+    )
+    args = compare_args(parse_config(text).job("sql"))
+    rules = json.loads(args[args.index("--benchmark-rules") + 1])
+    assert rules == [{"match": "job", "metric": "cpu"}]
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"match": "q", "metric": 3}, "metric must be a string"),
+        ({"match": "q", "metric": "CPU time"}, "metric must be a metric's name"),
+    ],
+)
+def test_a_bad_metric_in_a_rule_given_to_perfbot_compare_is_refused(entry, message):
+    with pytest.raises(ValueError, match=message):
+        rules_from_list([entry], "--benchmark-rules")

@@ -82,7 +82,7 @@ def test_a_benchmark_that_fails_midway_keeps_the_rounds_measured_so_far(repo, tm
     assert f"kept the 4 round files measured so far in {out / 'results'}" in result.output
     for side in ("base", "head"):
         kept = sorted(p.name for p in (out / "results" / side).iterdir())
-        assert kept == ["round-001.json", "round-002.json", "rounds.tsv"]
+        assert kept == ["measured.tsv", "round-001.json", "round-002.json", "rounds.tsv"]
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGINT"), reason="needs signals")

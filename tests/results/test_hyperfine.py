@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from workflows.results import ResultsError, load_results
@@ -10,7 +12,8 @@ from workflows.results import ResultsError, load_results
 def test_each_command_is_a_benchmark_with_its_run_times(data_dir):
     results = load_results(data_dir / "hyperfine.json")
     assert results.format == "hyperfine"
-    assert list(results.benchmarks) == ["rg -c PM_RESUME linux/", "grep -rc PM_RESUME linux/"]
+    timed = [n for n, b in results.benchmarks.items() if "metric_of" not in b.metadata]
+    assert timed == ["rg -c PM_RESUME linux/", "grep -rc PM_RESUME linux/"]
     rg = results.benchmarks["rg -c PM_RESUME linux/"]
     assert rg.unit == "s"
     assert len(rg.samples) == 10
@@ -87,3 +90,27 @@ def test_a_summary_that_includes_failed_runs_is_refused(write_json):
     row = {"command": "old", "mean": 1.5, "stddev": 0.1, "exit_codes": [0, 1, 0]}
     with pytest.raises(ResultsError, match=r"old.*1 of 3 runs failed"):
         load_results(write_json("old.json", {"results": [row]}))
+
+
+def test_hyperfines_own_cpu_time_is_a_metric_of_its_command(data_dir):
+    results = load_results(data_dir / "hyperfine.json")
+    cpu = results.benchmarks["rg -c PM_RESUME linux/ [cpu]"]
+    assert cpu.metadata == {"metric": "cpu", "metric_of": "rg -c PM_RESUME linux/"}
+    assert cpu.unit == "s"
+    row = json.loads((data_dir / "hyperfine.json").read_text())["results"][0]
+    assert cpu.samples == (pytest.approx(row["user"] + row["system"]),)
+
+
+@pytest.mark.parametrize(
+    ("row", "has_cpu"),
+    [
+        ({"user": 0.1, "system": 0.02}, True),
+        ({"user": 0.1}, False),
+        ({}, False),
+        ({"user": 0.1, "system": 0.02, "exit_codes": [0, 1]}, False),  # the mean has a failure
+    ],
+)
+def test_cpu_time_is_taken_only_when_hyperfine_gave_it_for_good_runs(write_json, row, has_cpu):
+    document = {"results": [{"command": "x", "mean": 1.0, "times": [1.0, 1.1], **row}]}
+    results = load_results(write_json("h.json", document))
+    assert ("x [cpu]" in results.benchmarks) is has_cpu

@@ -42,3 +42,19 @@ def test_commit_and_machine_are_kept_as_metadata(data_dir):
     metadata = load_results(data_dir / "pytest-benchmark.json").metadata
     assert metadata["commit"].startswith("8d41b07c9e20")
     assert metadata["machine"] == "ci-bench-02"
+
+
+@pytest.mark.parametrize(
+    ("timer", "metric"),
+    [
+        ("time.process_time", "cpu"),
+        ("process_time", "cpu"),
+        ("time.perf_counter", None),
+        (None, None),
+    ],
+)
+def test_a_run_timed_with_process_time_is_named_cpu_time(write_json, timer, metric):
+    options = {} if timer is None else {"options": {"timer": timer}}
+    row = {"name": "t", "fullname": "m.py::t", "stats": {"data": [1.0, 1.1]}, **options}
+    bench = load_results(write_json("p.json", {"benchmarks": [row]})).benchmarks["m.py::t"]
+    assert bench.metadata.get("metric") == metric

@@ -258,3 +258,35 @@ def ordered(comparison: Comparison) -> list[BenchmarkComparison]:
         *comparison.tails(),
         *sorted(rest, key=lambda r: group[r.verdict]),
     ]
+
+
+METRICS_TITLE = "Metrics (one verdict per benchmark, on the metric that decides)"
+MEASURED_TITLE = "Measured by perfbot around the benchmark command (not in the verdict)"
+
+
+def metric_reading(row: BenchmarkComparison) -> str:
+    """`cpu +4.9 % (+3.8 … +6.0 %), regressed, decides` or `wall +8.1 % (...), too noisy,
+    not in the verdict`: one metric of a benchmark, its change, interval and reading, and whether it
+    decided the verdict, so a CPU-time verdict never passes for a wall-time one."""
+    role = "decides" if row.in_verdict else "not in the verdict"
+    ci = interval(row)
+    shown = percent(row.change) + ("" if ci == "–" else f" ({ci})")
+    return f"{row.metric or 'wall'} {shown}, {label(row)}, {role}"
+
+
+def metric_lines(comparison: Comparison) -> list[tuple[str, list[str]]]:
+    """(benchmark, readings) for every judged benchmark with more than one metric or whose
+    verdict is not on wall time: the deciding metric first, then the others."""
+    found = []
+    for row in comparison.benchmarks:
+        if row.metric is None or (not row.beside and row.metric == "wall"):
+            continue
+        found.append((row.name, [metric_reading(r) for r in (row, *row.beside)]))
+    return found
+
+
+def measured_lines(comparison: Comparison) -> list[tuple[str, list[str]]]:
+    """(benchmark, readings) of perfbot's own figures that no rule chose to judge."""
+    return [
+        (row.name, [metric_reading(r) for r in (row, *row.beside)]) for row in comparison.measured
+    ]

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from workflows.compare import environment, stats
+from workflows.compare import environment, metrics, stats
 from workflows.compare.estimates import (
     NO_RAW,
     RANK_TEST,
@@ -71,6 +71,11 @@ SIGNS_DISAGREE = (
 SAME_MEASUREMENT = "same measurement as {primary!r}: one test and one verdict for both"
 OWN_SETTINGS = "own settings: {settings} (from rule {rules})"
 NOT_COMPARABLE = "not comparable: {reason}; no verdict (rerun on one machine, or allow it)"
+METRICS_DISAGREE = (
+    "metrics disagree: {first} {first_verdict} ({first_change}), "
+    "{second} {second_verdict} ({second_change})"
+)
+WAITING = "; more wall time with no more CPU time often means waiting: I/O, locks, the network"
 
 
 # Per-benchmark warnings that the suite-wide warnings already sum up, for the human reports.
@@ -164,6 +169,9 @@ class BenchmarkComparison:
     confirmation: Mapping[str, Any] | None = None  # a flagged row's second measurement (confirm)
     reason: Open | None = None  # why an inconclusive row could not be judged
     finding: Finding | None = None  # what decided a change: the centre or a slow tail
+    metric: str | None = None  # which metric of the benchmark these figures are (wall, cpu)
+    beside: tuple[BenchmarkComparison, ...] = ()  # its other metrics, each judged alone
+    in_verdict: bool = True  # False: shown beside, its p not in the suite's family
 
     @property
     def shown_p(self) -> float | None:
@@ -202,6 +210,7 @@ class Comparison:
     base_results: ResultSet | None = None  # the inputs, for reports that draw every round
     head_results: ResultSet | None = None
     confirmation: Mapping[str, Any] | None = None  # the confirmation run, when one was judged
+    measured: tuple[BenchmarkComparison, ...] = ()  # perfbot's own figures, shown, not judged
 
     @property
     def verdict(self) -> Verdict:
@@ -461,16 +470,18 @@ def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = N
         primary = sides[name][0].metadata.get("measurement")
         if primary and primary != name and primary in estimates:
             primary_of[name] = primary
+    grouping = metrics.groups(common, base.benchmarks, settings)
+    beside = {name for name, group in grouping.items() if name != group.decider}
     tested = {
         name: e.p_value
         for name, e in estimates.items()
-        if e.p_value is not None and name not in primary_of
+        if e.p_value is not None and name not in primary_of and name not in beside
     }
     adjusted = dict(zip(tested, stats.adjust(list(tested.values())), strict=True))
     tails = {
         name: e.tail_p
         for name, e in estimates.items()
-        if e.tail_p is not None and name not in primary_of
+        if e.tail_p is not None and name not in primary_of and name not in beside
     }
     tails_adjusted = dict(zip(tails, stats.adjust(list(tails.values())), strict=True))
     level = options.alpha / max(1, len(tested))
@@ -482,6 +493,13 @@ def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = N
     for name in sorted(common, key=lambda n: n in primary_of):  # primaries first
         if name in primary_of:
             verdicts[name] = verdicts[primary_of[name]]
+            continue
+        if name in beside:  # a lone test, outside the family: its own reading, no verdict's
+            verdicts[name] = judge(
+                estimates[name], estimates[name].p_value, None, sides[name][0].direction,
+                options, threshold=settings[name].get("threshold", options.threshold),
+                level=options.alpha, not_comparable=not_comparable,
+            )  # fmt: skip
             continue
         verdicts[name] = judge(
             estimates[name], adjusted.get(name), tails_adjusted.get(name),
@@ -512,6 +530,7 @@ def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = N
         for n, b in head.benchmarks.items()
         if n not in estimates and n not in ignored and n not in base.benchmarks
     ]
+    rows, measured = _with_metrics(rows, grouping)
     both = [r for r in rows if r.base is not None and r.head is not None and not r.measurement]
     warnings = _suite_warnings(rows)
     if not_comparable:
@@ -533,7 +552,73 @@ def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = N
         ignored=ignored,
         base_results=base,
         head_results=head,
+        measured=measured,
     )
+
+
+def _with_metrics(
+    rows: list[BenchmarkComparison], grouping: Mapping[str, metrics.Group]
+) -> tuple[list[BenchmarkComparison], tuple[BenchmarkComparison, ...]]:
+    """One row per benchmark with metrics, its deciding metric's, the others beside it; groups
+    with no deciding metric (perfbot's own figures nobody chose) apart, under their primary."""
+    by_name = {row.name: row for row in rows}
+    kept: list[BenchmarkComparison] = []
+    measured: list[BenchmarkComparison] = []
+    for row in rows:
+        group = grouping.get(row.name)
+        if group is None:
+            kept.append(row)
+            continue
+        lead = group.decider or group.primary
+        if row.name != lead:
+            continue
+        others = tuple(
+            replace(by_name[m], metric=group.labels[m], in_verdict=False)
+            for m in group.others(lead)
+            if m in by_name
+        )
+        warnings = list(row.warnings)
+        if group.note:
+            warnings.append(group.note)
+        warnings += _disagreements(group.labels[lead], row, others)
+        joined = replace(
+            row, metric=group.labels[lead], beside=others, warnings=tuple(warnings),
+            in_verdict=group.decider is not None,
+        )  # fmt: skip
+        (kept if group.decider is not None else measured).append(joined)
+    return kept, tuple(measured)
+
+
+JUDGED = (Verdict.REGRESSED, Verdict.IMPROVED, Verdict.UNCHANGED)
+
+
+def _disagreements(
+    lead: str, row: BenchmarkComparison, others: tuple[BenchmarkComparison, ...]
+) -> list[str]:
+    """Said, not hidden: one metric of a benchmark moved and another, judged too, did not (or
+    moved the other way). Wall time up with CPU time flat is usually waiting, not work."""
+    found = []
+    for other in others:
+        if row.verdict not in JUDGED or other.verdict not in JUDGED:
+            continue
+        if row.verdict is other.verdict:
+            continue
+        text = METRICS_DISAGREE.format(
+            first=lead, first_verdict=row.verdict, first_change=_percent(row.change or 0.0),
+            second=other.metric, second_verdict=other.verdict,
+            second_change=_percent(other.change or 0.0),
+        )  # fmt: skip
+        wall = row if lead == metrics.WALL else other if other.metric == metrics.WALL else None
+        cpu = row if lead == "cpu" else other if other.metric == "cpu" else None
+        if (
+            wall is not None
+            and cpu is not None
+            and wall.verdict is Verdict.REGRESSED
+            and cpu.verdict is Verdict.UNCHANGED
+        ):
+            text += WAITING
+        found.append(text)
+    return found
 
 
 def _row(

@@ -170,6 +170,28 @@ def _open(comparison: Comparison) -> str:
     return f'<div class="open"><strong>{escape(title)}</strong><ul>{items}</ul></div>\n'
 
 
+def _metrics(comparison: Comparison) -> str:
+    """Each benchmark's metrics, the deciding one first and in bold; perfbot's own apart."""
+    found = ""
+    for title, lines in (
+        (display.METRICS_TITLE, display.metric_lines(comparison)),
+        (display.MEASURED_TITLE, display.measured_lines(comparison)),
+    ):
+        if not lines:
+            continue
+        items = "".join(
+            f"<li><code>{escape(name)}</code>: "
+            + " · ".join(
+                f"<strong>{escape(r)}</strong>" if r.endswith(", decides") else escape(r)
+                for r in readings
+            )
+            + "</li>"
+            for name, readings in lines
+        )
+        found += f'<h2>{escape(title)}</h2><ul class="metrics">{items}</ul>\n'
+    return found
+
+
 def render_html(comparison: Comparison, facts: RunFacts | None = None) -> str:
     options = comparison.options
     rows = [r for r in display.ordered(comparison) if r.base is not None and r.head is not None]
@@ -190,7 +212,7 @@ def render_html(comparison: Comparison, facts: RunFacts | None = None) -> str:
         f'<h1>{TITLE}</h1><p class="summary">{_headline(comparison)}</p>{_open(comparison)}'
         f'<p class="meta provenance">{provenance_html(provenance(comparison, facts))}</p>\n'
         f"{change_chart.svg(rows, options.threshold)}\n{_table(comparison)}\n"
-        f'<p class="legend">{legend}</p>\n{_runs(comparison, rows)}\n'
+        f'<p class="legend">{legend}</p>\n{_metrics(comparison)}{_runs(comparison, rows)}\n'
         + (f'<ul class="notes">{notes}</ul>\n' if notes else "")
         + "</body></html>\n"
     )

@@ -39,7 +39,11 @@
   `paired_rounds`, `order_effect`, `tail`, `settings`, `measurement`; per side `rounds`,
   `set_aside`, `round_median`; top level `not_comparable`, `ignored`, `provenance`
   (docs/results-format.md has each one); per benchmark and top level `confirmation` (null
-  without a confirmation run; workflows/compare/confirm.py).
+  without a confirmation run; workflows/compare/confirm.py); per benchmark `metric` (which
+  metric of the benchmark decided: wall, cpu, ...; null for a benchmark without metrics),
+  `in_verdict` and `beside` (its other metrics, each a row of this shape judged alone, outside
+  the suite's family and verdict), and top level `measured` (perfbot's own figures around the
+  benchmark command, shown, not judged, unless a rule chose their metric).
 """
 
 from __future__ import annotations
@@ -104,6 +108,9 @@ def _benchmark(row: BenchmarkComparison) -> dict[str, Any]:
         "settings": {k: _plain(v) for k, v in row.settings.items()},
         "measurement": row.measurement,
         "confirmation": _mapping(row.confirmation),
+        "metric": row.metric,
+        "in_verdict": row.in_verdict,
+        "beside": [_benchmark(other) for other in row.beside],
     }
 
 
@@ -135,6 +142,7 @@ def report_dict(comparison: Comparison, facts: RunFacts | None = None) -> dict[s
         "ignored": list(comparison.ignored),
         "provenance": provenance(comparison, facts).to_dict(),
         "confirmation": _mapping(comparison.confirmation),
+        "measured": [_benchmark(row) for row in comparison.measured],
     }
 
 

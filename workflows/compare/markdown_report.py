@@ -211,6 +211,17 @@ def _tails(rows: list[BenchmarkComparison]) -> str:
     return "\n".join(lines)
 
 
+def _metrics(title: str, lines: list[tuple[str, list[str]]]) -> str:
+    """Each benchmark's metrics on one line, the deciding one first and in bold."""
+    items = []
+    for name, readings in lines:
+        shown = " · ".join(
+            f"**{inert(r, 200)}**" if r.endswith(", decides") else inert(r, 200) for r in readings
+        )
+        items.append(f"- <code>{inert(name)}</code>: {shown}")
+    return f"**{title}**\n\n" + "\n".join(items)
+
+
 def headline(comparison: Comparison) -> str:
     if comparison.not_comparable:
         icon, title = NOT_COMPARABLE_ICON, NOT_COMPARABLE_TITLE
@@ -253,6 +264,12 @@ def render_markdown(comparison: Comparison, facts: RunFacts | None = None) -> st
                 body=_table(one_sided, options.confidence),
             )
         )
+    for title, lines in (
+        (display.METRICS_TITLE, display.metric_lines(comparison)),
+        (display.MEASURED_TITLE, display.measured_lines(comparison)),
+    ):
+        if lines:
+            parts.append(_metrics(title, lines))
     notes = [(n, w) for n, w in display.notes(comparison) if not w.startswith(LISTED_NOTES)]
     if notes:
         parts.append("**Notes**\n\n" + "\n".join(_note(name, warning) for name, warning in notes))

@@ -3,12 +3,16 @@
 A suite is rarely uniform: one benchmark is known to be noisy and needs a wider threshold, one
 counter's direction is not what its unit suggests, one is a warm-up nobody should judge. Each
 rule names benchmarks by a glob (`fnmatch`, case-sensitive) and sets any of `threshold`,
-`direction` and `ignore`. Every rule that matches applies, in order, a later one overriding an
-earlier one key by key, so a broad glob can come first and an exception after it.
+`direction`, `ignore` and `metric` (which of a benchmark's metrics decides its verdict: `wall`,
+the default, or `cpu`, `instructions`, `max-rss` where they were measured; on a busy machine
+CPU time or instructions can judge what wall time cannot). Every rule that matches applies,
+in order, a later one overriding an earlier one key by key, so a broad glob can come first and
+an exception after it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -16,7 +20,8 @@ from typing import Any
 
 from workflows.results import Direction
 
-KEYS = ("threshold", "direction", "ignore")
+KEYS = ("threshold", "direction", "ignore", "metric")
+METRIC_NAME = re.compile(r"[a-z][a-z0-9/-]{0,39}")  # wall, cpu, max-rss, instructions, B/op
 
 
 @dataclass(frozen=True)
@@ -25,8 +30,14 @@ class BenchmarkRule:
     threshold: float | None = None
     direction: Direction | None = None
     ignore: bool | None = None
+    metric: str | None = None
 
     def __post_init__(self) -> None:
+        if self.metric is not None and not METRIC_NAME.fullmatch(self.metric):
+            raise ValueError(
+                f"rule {self.match!r}: metric must be a metric's name (wall, cpu, max-rss, "
+                f"instructions), got {self.metric!r}"
+            )
         if not self.match:
             raise ValueError("a benchmark rule needs a non-empty `match` (a name or a glob)")
         if self.threshold is not None and not 0 <= self.threshold < 10:
@@ -54,12 +65,16 @@ class BenchmarkRule:
         ignore = entry.get("ignore")
         if ignore is not None and not isinstance(ignore, bool):
             raise ValueError(f"{where}: ignore must be true or false")
+        metric = entry.get("metric")
+        if metric is not None and not isinstance(metric, str):
+            raise ValueError(f"{where}: metric must be a string (wall, cpu, ...)")
         try:
             return cls(
                 match,
                 float(threshold) if threshold is not None else None,
                 Direction(direction) if direction is not None else None,
                 ignore,
+                metric,
             )
         except ValueError as exc:
             raise ValueError(f"{where}: {exc}") from None
@@ -85,7 +100,7 @@ def rules_from_list(entries: Any, where: str) -> tuple[BenchmarkRule, ...]:
 
 
 def settings_for(name: str, rules: Sequence[BenchmarkRule]) -> dict[str, Any]:
-    """The non-default settings of benchmark `name` (threshold, direction, ignore), with the
+    """The non-default settings of benchmark `name` (threshold, direction, ignore, metric), with the
     rules they came from under `rules`; {} when no rule matches."""
     found: dict[str, Any] = {}
     matched = []

@@ -77,6 +77,12 @@ def render_text(comparison: Comparison, facts: RunFacts | None = None) -> str:
     if unjudged:
         out.append(OPEN_LINE.format(count=len(unjudged), reasons=display.open_counts(comparison)))
     out += ["", *(line(r) for r in rows)]
+    for title, lines in (
+        (display.METRICS_TITLE, display.metric_lines(comparison)),
+        (display.MEASURED_TITLE, display.measured_lines(comparison)),
+    ):
+        if lines:
+            out += ["", f"{title}:", *(f"  {_name(n)}: {'; '.join(r)}" for n, r in lines)]
     notes = [w if n is None else f"{_name(n)}: {w}" for n, w in display.notes(comparison)]
     if notes:
         out += ["", "notes:", *(f"  - {note}" for note in notes)]

@@ -20,6 +20,7 @@ read its own status. The CPU model and kernel come from the node itself (`/proc/
 from __future__ import annotations
 
 from hera.workflows import Artifact, Container, Env, FieldEnv, Parameter
+from hera.workflows.models import Capabilities, SecurityContext
 
 from workflows.config import JobConfig
 from workflows.pipeline import common, drivers, fetch, paths, placement
@@ -50,6 +51,7 @@ def benchmark_template(job: JobConfig) -> Container:
         "PERFBOT_IMAGE": bench.image,
         "PERFBOT_BASE_IMAGE": side_image(job, workflow_parameter(BASE_SHA)),
         "PERFBOT_HEAD_IMAGE": side_image(job, workflow_parameter(HEAD_SHA)),
+        "PERFBOT_MEASURE": " ".join(dict.fromkeys(bench.measure)),
     }
     inputs: list[Parameter | Artifact] = [
         Parameter(name=ROUNDS_INPUT),
@@ -93,7 +95,18 @@ def benchmark_template(job: JobConfig) -> Container:
         affinity=placement.measure_affinity(),
         labels=placement.measure_labels(),
         resources=common.resources(bench.resources),
+        security_context=perf_context(job),
     )
+
+
+def perf_context(job: JobConfig) -> SecurityContext | None:
+    """CAP_PERFMON for `perf stat -e instructions:u` when the job allows it: the default
+    seccomp profile of most runtimes refuses perf_event_open without it. The node must also
+    expose hardware counters (many VMs do not) and allow them (kernel.perf_event_paranoid); the
+    driver says when it could not count."""
+    if not job.benchmark.perf_events:
+        return None
+    return SecurityContext(capabilities=Capabilities(add=["PERFMON"]))
 
 
 def side_image(job: JobConfig, sha: str) -> str:

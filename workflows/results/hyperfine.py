@@ -10,6 +10,11 @@ exit), not the work, so it is not a sample: it is left out, counted in the bench
 `metadata["failed_runs"]` and said in the result set's `metadata["warnings"]`. A command whose
 every run failed measured nothing: the file is refused, naming it. So is a summary-only row
 with failed runs, whose statistics cannot be separated from the failures.
+
+hyperfine also reports the CPU time the command spent (`user` and `system`, means over the
+runs): it is the command's `[cpu]` metric (`<command> [cpu]`, `metadata["metric_of"]`), one
+sample per file, so in rounds one per round; a rule's `metric: cpu` makes it decide the
+verdict (workflows/compare/metrics.py). It is left out when a run failed: the means include it.
 """
 
 from __future__ import annotations
@@ -56,6 +61,22 @@ def _failed(row: dict[str, Any], where: str) -> list[bool] | None:
             for i, code in enumerate(codes)]  # fmt: skip
 
 
+def _cpu(row: dict[str, Any], name: str, where: str) -> list[Benchmark]:
+    """The command's CPU time (user + system, hyperfine's means over the runs), if given."""
+    if row.get("user") is None or row.get("system") is None:
+        return []
+    spent = number(row["user"], f"{where}.user") + number(row["system"], f"{where}.system")
+    metadata = {"metric": "cpu", "metric_of": name}
+    return [make_benchmark(f"{name} [cpu]", UNIT, samples=[spent], metadata=metadata)]
+
+
+def _benchmarks(row: Any, where: str, warnings: list[str]) -> list[Benchmark]:
+    timed = _benchmark(row, where, warnings)
+    if timed.metadata.get("failed_runs"):
+        return [timed]
+    return [timed, *_cpu(row, timed.name, where)]
+
+
 def _benchmark(row: Any, where: str, warnings: list[str]) -> Benchmark:
     row = mapping(row, where)
     name = text(row.get("command"), f"{where}.command")
@@ -94,5 +115,7 @@ def _benchmark(row: Any, where: str, warnings: list[str]) -> Benchmark:
 def parse(document: Any, source: str) -> ResultSet:
     rows = items(mapping(document, "the document").get("results"), "results")
     warnings: list[str] = []
-    benchmarks = [_benchmark(row, f"results[{i}]", warnings) for i, row in enumerate(rows)]
+    benchmarks = [
+        bench for i, row in enumerate(rows) for bench in _benchmarks(row, f"results[{i}]", warnings)
+    ]
     return ResultSet.build(source, NAME, benchmarks, {"warnings": warnings} if warnings else {})

@@ -23,6 +23,7 @@ from workflows.results import go_bench, google_benchmark, hyperfine, native, pyt
 from workflows.results.errors import ResultsError
 from workflows.results.fields import ShapeError
 from workflows.results.manifest import read_manifest
+from workflows.results.measured import measured_benchmarks, read_measured, read_notes
 from workflows.results.model import ResultSet, merge
 
 IMPORTERS: dict[str, ModuleType] = {
@@ -49,8 +50,31 @@ def load_results(path: Path, input_format: str | None = None) -> ResultSet:
                 path, f"directory holds no result files ({', '.join(RESULT_SUFFIXES)})"
             )
         sets = [load_file(f, input_format) for f in files]
-        return merge(str(path), sets, round_numbers(files), read_manifest(path))
+        manifest = read_manifest(path)
+        merged = merge(str(path), sets, round_numbers(files), manifest)
+        return with_measured(merged, path, manifest)
     return load_file(path, input_format)
+
+
+def with_measured(results: ResultSet, directory: Path, manifest: list) -> ResultSet:
+    """The side's results with the metrics the driver measured itself (`measured.tsv`) beside
+    the tool's, and why any figure is missing among the side's warnings."""
+    extra = measured_benchmarks(read_measured(directory), manifest)
+    notes = read_notes(directory)
+    if not extra and not notes:
+        return results
+    taken = [b.name for b in extra if b.name in results.benchmarks]
+    if taken:
+        raise ResultsError(
+            directory,
+            f"a result names a benchmark {taken[0]!r}, which perfbot keeps for its own figures",
+        )
+    metadata = dict(results.metadata)
+    if notes:
+        metadata["warnings"] = [*metadata.get("warnings", []), *notes]
+    return ResultSet.build(
+        results.source, results.format, [*results.benchmarks.values(), *extra], metadata
+    )
 
 
 def round_numbers(files: list[Path]) -> list[int]:

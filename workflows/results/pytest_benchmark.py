@@ -6,7 +6,8 @@ files `--benchmark-save` stores), often about 20,000 a test. A file without it (
 from another tool) has only `rounds`, `mean`, `stddev`, `median`, `min`, `max` and `iqr`; the
 benchmark is then summary-only, and the report says raw data was missing.
 The name is `fullname` (`tests/test_parse.py::test_parse[small]`), unique across modules where
-the bare `name` is not.
+the bare `name` is not. A test timed with `--benchmark-timer time.process_time` measured CPU
+time, not wall time: its `metadata["metric"]` says `cpu`, and the reports name it so.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ def _benchmark(row: Any, where: str) -> Benchmark:
     name = text(row.get("fullname") or row.get("name"), f"{where}.fullname")
     stats = mapping(row.get("stats"), f"{where}.stats")
     metadata = {key: row[key] for key in ("group", "params") if row.get(key)}
+    options = row.get("options")
+    timer = options.get("timer") if isinstance(options, dict) else None
+    if isinstance(timer, str) and timer.rpartition(".")[2] == "process_time":
+        metadata["metric"] = "cpu"
     if stats.get("data"):
         return make_benchmark(
             name, UNIT, samples=numbers(stats["data"], f"{where}.stats.data"), metadata=metadata

@@ -8,12 +8,21 @@
 #     dir: PERFBOT_BASE_DIR, PERFBOT_HEAD_DIR
 #     optional: PERFBOT_NODE_NAME, PERFBOT_IMAGE, PERFBOT_BASE_IMAGE, PERFBOT_HEAD_IMAGE (for the
 #     manifest), ARGO_PROGRESS_FILE; PERFBOT_BENCHMARKS (a confirmation run: the benchmarks to
-#     measure again, one a line; passed on to the command, which may ignore it; unset when empty)
+#     measure again, one a line; passed on to the command, which may ignore it; unset when empty);
+#     PERFBOT_MEASURE (what the driver measures itself around the command, words of
+#     cpu rss instructions; default "cpu rss"; empty: nothing)
 # Each round sees PERFBOT_SIDE, PERFBOT_ROUND, PERFBOT_TARGET and PERFBOT_RESULT (the file to write).
 # Out, besides the round files: results/<side>/rounds.tsv, one line per side and round that
 # succeeded (round, position 1|2, started, finished, node, cpu, kernel, image; tabs, carriage
 # returns and newlines inside values become spaces; values are printed with '%s', never evaluated),
 # and "N/M" (sides done / 2 x rounds) in ARGO_PROGRESS_FILE after every side, when it is set.
+# Measured by the driver itself, unless PERFBOT_MEASURE is empty: results/<side>/measured.tsv,
+# one line per side and round that succeeded (round, user and system CPU seconds and peak RSS in
+# bytes of the command's process tree, instructions:u, how: wait4 | times; empty: not
+# measured), and results/<side>/measured.notes, one line per figure that could not be measured
+# and why. CPU and RSS come from wait4 in a small python3 parent of the command where the image
+# has python3 (microseconds; every descendant the command waited for); else from the shell's
+# `times` (CPU only, in clock ticks). Instructions come from `perf stat -e instructions:u`.
 set -eu
 fail() { printf 'perfbot: %s\n' "$*" >&2; exit 2; }
 [ "$#" -gt 0 ] || fail "no benchmark command given"
@@ -26,6 +35,11 @@ rounds=$PERFBOT_ROUNDS
 # Empty means every benchmark: the command sees PERFBOT_BENCHMARKS only when it names some.
 if [ -z "${PERFBOT_BENCHMARKS:-}" ]; then unset PERFBOT_BENCHMARKS; fi
 case "$PERFBOT_TARGET_KIND" in url|dir) ;; *) fail "target kind must be url or dir" ;; esac
+measure=${PERFBOT_MEASURE-cpu rss}
+for word in $measure; do
+  case "$word" in cpu|rss|instructions) ;; *) fail "measure must be words of cpu rss instructions" ;; esac
+done
+wants() { case " $measure " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 # One manifest field: tabs, carriage returns and newlines become spaces.
 field() { printf '%s' "$1" | tr '\t\r\n' '   '; }
@@ -55,6 +69,47 @@ argv_hint() {
   done
 }
 
+# The parent that measures the command: fork, exec, wait4. Its own start-up is not counted
+# (the rusage is the child's), and the command's exit status is passed on as the shell's would be.
+RUSAGE='
+import os, sys
+out, argv = sys.argv[1], sys.argv[2:]
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(argv[0], argv)
+    except OSError as exc:
+        sys.stderr.write("perfbot: %s: %s\n" % (argv[0], exc.strerror))
+        os._exit(127)
+while True:
+    try:
+        _, status, usage = os.wait4(pid, 0)
+        break
+    except InterruptedError:
+        continue
+scale = 1 if sys.platform == "darwin" else 1024
+with open(out, "w") as f:
+    f.write("%.6f\t%.6f\t%d\n" % (usage.ru_utime, usage.ru_stime, usage.ru_maxrss * scale))
+sys.exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+'
+note() {
+  printf 'perfbot: %s\n' "$1" >&2
+  for side in base head; do printf '%s\n' "$1" >> "$PERFBOT_RESULTS/$side/measured.notes"; done
+}
+# Runs "$@" measured; the figures ("user<TAB>system<TAB>rss") go to $1.
+measured() {
+  figures=$1; shift
+  if [ -n "$perf" ]; then set -- perf stat -x, -e instructions:u -o "$figures.perf" -- "$@"; fi
+  if [ "$how" = wait4 ]; then python3 -c "$RUSAGE" "$figures" "$@"; return; fi
+  status=0
+  "$@" || status=$?
+  times > "$figures.times"  # not in a pipeline: a forked `times` would see no children
+  awk 'NR == 2 { split($1, u, "m"); split($2, s, "m"); sub("s", "", u[2]); sub("s", "", s[2]);
+       printf "%.6f\t%.6f\t\n", u[1] * 60 + u[2], s[1] * 60 + s[2] }' "$figures.times" > "$figures"
+  rm -f "$figures.times"
+  return "$status"
+}
+
 node=${PERFBOT_NODE_NAME:-$(hostname 2>/dev/null || uname -n 2>/dev/null || true)}
 cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1) || cpu=
 kernel=$(uname -r 2>/dev/null) || kernel=
@@ -69,6 +124,32 @@ for side in base head; do
   printf 'round\tposition\tstarted\tfinished\tnode\tcpu\tkernel\timage\n' \
     > "$PERFBOT_RESULTS/$side/rounds.tsv"
 done
+how= perf=
+if [ -n "$measure" ]; then
+  for side in base head; do
+    printf 'round\tuser\tsystem\tmax_rss\tinstructions\thow\n' > "$PERFBOT_RESULTS/$side/measured.tsv"
+    rm -f "$PERFBOT_RESULTS/$side/measured.notes"
+  done
+  if python3 -c 'import os; os.fork, os.wait4' >/dev/null 2>&1; then
+    how=wait4
+  else
+    how=times
+    wants rss && note "max RSS: not measured: the image has no working python3 (wait4); CPU time from the shell's times, in clock ticks"
+  fi
+  if wants instructions; then
+    probe="$PERFBOT_RESULTS/base/.perf-probe"
+    if ! command -v perf >/dev/null 2>&1; then
+      note "instructions: not measured: no perf on PATH (perf stat -e instructions:u)"
+    elif perf stat -x, -e instructions:u -o "$probe" -- true >/dev/null 2>&1 &&
+        grep -q '^[0-9][0-9]*,' "$probe"; then
+      perf=perf
+    else
+      said=$(grep 'instructions' "$probe" 2>/dev/null | head -n 1 | cut -d, -f1) || said=
+      note "instructions: not measured: perf stat -e instructions:u gave no count (${said:-perf failed}): no hardware counters here, or perf_event_open not allowed"
+    fi
+    rm -f "$probe"
+  fi
+fi
 done_sides=0
 progress 0
 round=1
@@ -93,19 +174,37 @@ while [ "$round" -le "$rounds" ]; do
     # set -e does not act inside `( ... ) || fail`: every step that must stop the round says
     # so itself (`|| exit`), or a failed cd would run the command in the wrong directory.
     [ -d "$workdir" ] || fail "round $round on $side failed: cannot enter $workdir (no such directory)"
+    figures=$(printf '%s/%s/.round-%03d.measured' "$PERFBOT_RESULTS" "$side" "$round")
     (
       cd "$workdir" || exit 2
-      PERFBOT_SIDE=$side PERFBOT_ROUND=$round PERFBOT_TARGET=$target PERFBOT_RESULT=$result \
-        "$@"
-    ) || fail "round $round on $side failed"
+      export PERFBOT_SIDE="$side" PERFBOT_ROUND="$round" PERFBOT_TARGET="$target" \
+        PERFBOT_RESULT="$result"
+      if [ -n "$measure" ]; then measured "$figures" "$@"; else "$@"; fi
+    ) || { rm -f "$figures" "$figures.perf"; fail "round $round on $side failed"; }
     finished=$(now)
     if [ ! -s "$result" ]; then
+      rm -f "$figures" "$figures.perf"
       argv_hint "$@"
       fail "round $round on $side wrote no result to $result"
     fi
     if [ "$side" = base ]; then image=$base_image; else image=$head_image; fi
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$position" "$started" "$finished" "$machine" \
       "$image" >> "$PERFBOT_RESULTS/$side/rounds.tsv"
+    if [ -n "$measure" ]; then
+      cpu=$(cut -f1,2 "$figures" 2>/dev/null) || cpu=
+      case "$cpu" in [0-9]*.[0-9]*"$(printf '\t')"[0-9]*.[0-9]*) ;; *) cpu="$(printf '\t')" ;; esac
+      rss=
+      if wants rss; then rss=$(cut -f3 "$figures" 2>/dev/null) || rss=; fi
+      case "$rss" in *[!0-9]*) rss= ;; esac
+      count=
+      if [ -n "$perf" ]; then
+        count=$(grep ',instructions' "$figures.perf" 2>/dev/null | head -n 1 | cut -d, -f1) || count=
+        case "$count" in *[!0-9]*) count= ;; esac
+      fi
+      printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$cpu" "$rss" "$count" "$how" \
+        >> "$PERFBOT_RESULTS/$side/measured.tsv"
+      rm -f "$figures" "$figures.perf"
+    fi
     done_sides=$((done_sides + 1))
     progress "$done_sides"
     position=2
