@@ -104,6 +104,7 @@ class PyGithubRepo:
                 base_ref=raw["base"]["ref"],
                 from_fork=head_repo is None or head_repo.lower() != base_repo.lower(),
                 head_ref=str(raw["head"].get("ref") or ""),
+                pushed_at=_pushed_at(raw["head"].get("repo")),
             )
 
     def label_added_by(self, number: int, label: str) -> str | None:
@@ -341,3 +342,15 @@ class PyGithubClient:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _pushed_at(repo: Any) -> int | None:
+    """The head repository's `pushed_at` as epoch seconds; None when absent or unreadable."""
+    value = repo.get("pushed_at") if isinstance(repo, dict) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return int(_aware(moment).timestamp())

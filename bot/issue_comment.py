@@ -21,6 +21,7 @@ from bot.context import CommandContext
 from bot.deadline import OutOfTime
 from bot.events import CommentEvent
 from bot.followups import Followups
+from bot.freshness import is_stale
 from bot.github_api import GitHubError, RepoGitHub
 from bot.markdown import inert
 from bot.reads import Reads
@@ -58,6 +59,9 @@ def handle(event: CommentEvent, services: Services, followups: Followups) -> str
         return "no-command"
     if event.author.lower() == services.github.own_login().lower():
         return "from-bot"
+    if is_stale(event.created, services.settings.command_max_age):
+        # a replay, or a delivery GitHub held back: run nothing, say nothing (bot.freshness)
+        return _counted(services, event, invocation.command.name, "stale-command")
 
     command = invocation.command
     github = services.github.repo(event.repo, event.installation_id)

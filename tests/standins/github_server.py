@@ -93,12 +93,14 @@ class StandInRepo:
         base_ref: str,
         head_ref: str = "feature",
         head_repo: str | None = None,  # a fork's full name; default: this repository
+        pushed_at: str | None = None,  # the head repository's last push (GitHub's clock)
     ):
         self.pulls[number] = {
             "head_sha": head_sha,
             "head_ref": head_ref,
             "base_ref": base_ref,
             "head_repo": head_repo or self.full_name,
+            "pushed_at": pushed_at or "2019-05-15T15:20:30Z",
         }
 
     def add_label_event(self, issue: int, label: str, *, actor: str, event: str = "labeled"):
@@ -438,7 +440,7 @@ class GitHubStandIn:
                 "head": {
                     "sha": pull["head_sha"],
                     "ref": pull["head_ref"],
-                    "repo": self._repo_json(head_repo),
+                    "repo": {**self._repo_json(head_repo), "pushed_at": pull["pushed_at"]},
                 },
                 "base": {
                     "sha": base_sha,
