@@ -151,14 +151,23 @@ class Stack:
         return response
 
     def callback(
-        self, payload: CallbackPayload, *, secret: str = CALLBACK_SECRET, known: bool = True
+        self,
+        payload: CallbackPayload,
+        *,
+        secret: str = CALLBACK_SECRET,
+        known: bool = True,
+        wait: bool = True,
     ) -> TestResponse:
-        """`known`: Argo has the run the callback names, as the bot submitted it."""
+        """`known`: Argo has the run the callback names, as the bot submitted it. `wait`: the
+        follow-ups after the answer (history, Horreum) are done before this returns."""
         if known:
             self.argo.add_run_of(payload)
         body = payload.to_json()
         headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(body, secret)}
-        return self.client.post("/callback", data=body, headers=headers)
+        response = self.client.post("/callback", data=body, headers=headers)
+        if wait:
+            settle(self.app)
+        return response
 
     def submitted(self) -> list[dict[str, Any]]:
         return [r.body for r in self.argo.requests if r.method == "POST" and r.status == 200]

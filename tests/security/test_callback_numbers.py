@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.bot.stack import Stack, result, running_stack
+from tests.bot.stack import Stack, result, running_stack, settle
 from tests.security.conftest import CONFIG, assert_refused_cleanly, post_callback
 from workflows.config import PerfbotConfig
 from workflows.history import Store
@@ -100,6 +100,7 @@ def test_a_report_full_of_extreme_numbers_is_answered_without_a_500(
         assert_refused_cleanly(response, 400, 422)
         return
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    settle(stack.app)  # the history is written after the answer
     store = Store.open(_store_url(stack))
     try:
         [run] = [r for r in store.runs(limit=500) if r.workflow_name == workflow]
