@@ -39,7 +39,7 @@ from bot.settings import BotSettings
 
 PER_PAGE = 100
 MAX_TAG_PAGES = 10  # `latest` without releases looks at the first 1000 tags at most
-MAX_EVENT_PAGES = 10  # who added a label: the first 1000 events of a pull request at most
+MAX_EVENT_PAGES = 10  # who added a label: the newest 1000 events of a pull request at most
 USER_AGENT = "perfbot"
 GITHUB_RETRY_STATUSES = (*sorted(RATE_LIMIT_STATUSES), 500, 502, 503, 504)
 THREAD_POOL_SIZE = 2  # connections of one thread's client: it makes one request at a time
@@ -108,17 +108,18 @@ class PyGithubRepo:
             )
 
     def label_added_by(self, number: int, label: str) -> str | None:
+        """The actor of the newest `labeled` event of `label`. GitHub lists events oldest
+        first, so the pages are read from the last one back (the count comes from the `last`
+        link: one small request); None when the newest MAX_EVENT_PAGES pages hold none, rather
+        than crediting an older labelling."""
         with self._translated(f"the events of #{number}"):
             events = self._repo.get_issue(number).get_events()
-            added_by = None
-            for page in range(MAX_EVENT_PAGES):
-                batch = events.get_page(page)
-                for event in batch:  # attributes, not `raw_data`: that fetches each event again
+            pages = -(-events.totalCount // PER_PAGE)
+            for page in range(pages - 1, max(pages - 1 - MAX_EVENT_PAGES, -1), -1):
+                for event in reversed(events.get_page(page)):  # attributes: no refetch
                     if event.event == "labeled" and event.label and event.label.name == label:
-                        added_by = event.actor.login if event.actor else None
-                if len(batch) < PER_PAGE:
-                    break
-            return added_by
+                        return event.actor.login if event.actor else None
+            return None
 
     def resolve_ref(self, ref: str) -> str | None:
         try:
