@@ -64,6 +64,10 @@ def handle(event: CommentEvent, services: Services, followups: Followups) -> str
         return _counted(services, event, invocation.command.name, "stale-command")
 
     command = invocation.command
+    if command.rate_limited and not services.status_throttle.allow(
+        (event.repo.lower(), event.number, command.name)
+    ):
+        return _counted(services, event, command.name, "rate-limited")  # no reaction, no reply
     github = services.github.repo(event.repo, event.installation_id)
     followups.add(
         "react to the command",

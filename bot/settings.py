@@ -60,6 +60,7 @@ class BotSettings:
     # A command is run only this many seconds after it was written (`bot.freshness`): a replay
     # of an older delivery starts nothing, even once Argo has let go of the run it started.
     command_max_age: int = 900
+    status_interval: int = 60  # seconds between two answered `/perf-bot status` on one PR
 
     @property
     def callback_url(self) -> str:
@@ -148,6 +149,7 @@ class BotSettings:
             history_url=get("PERFBOT_HISTORY_URL"),
             dashboard=(get("PERFBOT_DASHBOARD") or "off").lower(),
             command_max_age=_number(env, "PERFBOT_COMMAND_MAX_AGE", int, 900, minimum=1),
+            status_interval=_number(env, "PERFBOT_STATUS_INTERVAL", int, 60, minimum=0),
         ).checked()
 
     def checked(self) -> BotSettings:

@@ -153,4 +153,5 @@ COMMAND = Command(
     help=HELP,
     handler=handle,
     needs_write=False,
+    rate_limited=True,  # open to everyone, and it writes: `bot.throttle`
 )
