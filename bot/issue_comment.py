@@ -23,7 +23,7 @@ from bot.events import CommentEvent
 from bot.followups import Followups
 from bot.freshness import is_stale
 from bot.github_api import GitHubError, RepoGitHub
-from bot.markdown import inert
+from bot.markdown import text
 from bot.reads import Reads
 from bot.services import Services
 
@@ -135,4 +135,4 @@ def _counted(services: Services, event: CommentEvent, command: str, outcome: str
 def _reason(exc: Exception) -> str:
     if isinstance(exc, OutOfTime):
         return "GitHub did not answer in time"
-    return inert(str(exc), 200)
+    return text(str(exc), 200)  # prose: a GitHub error can quote the comment

@@ -32,7 +32,7 @@ from bot.arguments import parse_run_arguments
 from bot.context import CommandContext
 from bot.freshness import fork_pushed_since
 from bot.github_api import GitHubError, PullRequest
-from bot.markdown import inert
+from bot.markdown import inert, text
 from bot.refs import ACCEPTED, RefError, resolve
 from workflows.argo import (
     ArgoClient,
@@ -308,4 +308,5 @@ def _options_line(job: JobConfig) -> str:
 
 
 def _short(exc: Exception) -> str:
-    return inert(str(exc), 200)
+    """An Argo error in prose: it can quote what was submitted, so the results' rule."""
+    return text(str(exc), 200)
