@@ -28,6 +28,7 @@ from bot.metrics import Metrics
 from bot.outbound_env import verify_setting
 from bot.services import EXTENSION, Services, services
 from bot.settings import BotSettings, SettingsError
+from bot.throttle import Throttle
 from workflows.argo import ArgoClient, normalize_server
 from workflows.config import PerfbotConfig, load_config
 from workflows.history import Store
@@ -74,6 +75,7 @@ def create_app(
             budget=settings.delivery_budget * FOLLOWUP_BUDGET_FACTOR,
             metrics=counters,
         ),
+        status_throttle=Throttle(settings.status_interval),
     )
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(callback_view.blueprint)

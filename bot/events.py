@@ -8,6 +8,7 @@ the field's name instead of a KeyError deep inside a handler.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -32,6 +33,7 @@ class CommentEvent:
     sender_type: str
     installation_id: int | None
     default_branch: str | None = None  # the repository's; most pull requests target it
+    created: int = 0  # `comment.created_at`, epoch seconds: GitHub's clock, in the signed body
 
     @property
     def from_bot(self) -> bool:
@@ -66,7 +68,21 @@ def comment_event(payload: dict[str, Any], delivery_id: str) -> CommentEvent:
         sender_type=str(sender.get("type") or ""),
         installation_id=installation_id,
         default_branch=default_branch if isinstance(default_branch, str) else None,
+        created=epoch(comment.get("created_at"), "comment.created_at"),
     )
+
+
+def epoch(value: Any, where: str) -> int:
+    """An ISO 8601 timestamp of the payload as epoch seconds (a naive one is UTC)."""
+    if not isinstance(value, str):
+        raise PayloadError(f"{where}: expected a timestamp")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise PayloadError(f"{where}: expected an ISO 8601 timestamp") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
 
 
 def required(data: dict[str, Any], key: str, kind: type[T], where: str | None = None) -> T:

@@ -66,22 +66,35 @@ class FollowupPool:
         self._idle = threading.Condition()
         self._closed = False
 
-    def submit(self, followups: Followups) -> bool:
-        """Queue a delivery's follow-ups; False when they were dropped (queue full, closing)."""
+    @property
+    def budget(self) -> float:
+        """Seconds a queued `Followups` may take (`deadline.within`)."""
+        return self._budget
+
+    def offer(self, followups: Followups) -> bool:
+        """Queue `followups` if there is room; False (nothing logged or counted) when there is
+        none, for a caller that must then do the work itself (a callback's history write)."""
         if not followups:
             return True
         if self._closed or not self._slots.acquire(blocking=False):
+            return False
+        with self._idle:
+            self._pending += 1
+        self._executor.submit(self._run, followups)
+        return True
+
+    def submit(self, followups: Followups) -> bool:
+        """Queue a delivery's follow-ups; False when they were dropped (queue full, closing)."""
+        if self.offer(followups):
+            return True
+        if followups:
             log.error(
                 "delivery %s: %d acknowledgement step(s) dropped: the follow-up queue is full",
                 followups.delivery,
                 len(followups),
             )
             self._metrics.followups.labels(outcome="dropped").inc()
-            return False
-        with self._idle:
-            self._pending += 1
-        self._executor.submit(self._run, followups)
-        return True
+        return False
 
     def _run(self, followups: Followups) -> None:
         try:

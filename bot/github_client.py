@@ -39,7 +39,7 @@ from bot.settings import BotSettings
 
 PER_PAGE = 100
 MAX_TAG_PAGES = 10  # `latest` without releases looks at the first 1000 tags at most
-MAX_EVENT_PAGES = 10  # who added a label: the first 1000 events of a pull request at most
+MAX_EVENT_PAGES = 10  # who added a label: the newest 1000 events of a pull request at most
 USER_AGENT = "perfbot"
 GITHUB_RETRY_STATUSES = (*sorted(RATE_LIMIT_STATUSES), 500, 502, 503, 504)
 THREAD_POOL_SIZE = 2  # connections of one thread's client: it makes one request at a time
@@ -104,20 +104,22 @@ class PyGithubRepo:
                 base_ref=raw["base"]["ref"],
                 from_fork=head_repo is None or head_repo.lower() != base_repo.lower(),
                 head_ref=str(raw["head"].get("ref") or ""),
+                pushed_at=_pushed_at(raw["head"].get("repo")),
             )
 
     def label_added_by(self, number: int, label: str) -> str | None:
+        """The actor of the newest `labeled` event of `label`. GitHub lists events oldest
+        first, so the pages are read from the last one back (the count comes from the `last`
+        link: one small request); None when the newest MAX_EVENT_PAGES pages hold none, rather
+        than crediting an older labelling."""
         with self._translated(f"the events of #{number}"):
             events = self._repo.get_issue(number).get_events()
-            added_by = None
-            for page in range(MAX_EVENT_PAGES):
-                batch = events.get_page(page)
-                for event in batch:  # attributes, not `raw_data`: that fetches each event again
+            pages = -(-events.totalCount // PER_PAGE)
+            for page in range(pages - 1, max(pages - 1 - MAX_EVENT_PAGES, -1), -1):
+                for event in reversed(events.get_page(page)):  # attributes: no refetch
                     if event.event == "labeled" and event.label and event.label.name == label:
-                        added_by = event.actor.login if event.actor else None
-                if len(batch) < PER_PAGE:
-                    break
-            return added_by
+                        return event.actor.login if event.actor else None
+            return None
 
     def resolve_ref(self, ref: str) -> str | None:
         try:
@@ -341,3 +343,15 @@ class PyGithubClient:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _pushed_at(repo: Any) -> int | None:
+    """The head repository's `pushed_at` as epoch seconds; None when absent or unreadable."""
+    value = repo.get("pushed_at") if isinstance(repo, dict) else None
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return int(_aware(moment).timestamp())

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from bot import deadline, horreum_section, report, sticky
-from bot.followups import Followups
+from bot.followups import Step
 from bot.horreum_settings import HorreumSettings
 from bot.services import Services
 from workflows.callback import CallbackPayload
@@ -46,7 +46,7 @@ def horreum() -> HorreumService:
     return current_app.extensions[EXTENSION]
 
 
-def queue(
+def step_for(
     svc: Services,
     payload: CallbackPayload,
     outcome: report.Outcome,
@@ -54,21 +54,20 @@ def queue(
     *,
     comment_mode: str,
     check_name: str | None,
-) -> bool:
-    """Queue the upload of a result whose job names a Horreum instance; False if none."""
+) -> Step | None:
+    """The upload of a result whose job names a Horreum instance, as a follow-up step; None if
+    it names none. Made in the request (the service lives in the app), run after the answer."""
     repo_config = svc.config.repo(payload.run.repo)
     config = repo_config.horreum_for(payload.run.job) if repo_config is not None else None
     if config is None or payload.kind != "result" or payload.report is None:
-        return False
+        return None
     service = horreum()
 
     def step() -> None:
         result = store(service, svc, config, payload, link)
         show(svc, payload, outcome, result.note(config), link, comment_mode, check_name)
 
-    followups = Followups(f"horreum {payload.workflow_name}")
-    followups.add("store the run in Horreum", step)
-    return svc.followups.submit(followups)
+    return step
 
 
 def store(

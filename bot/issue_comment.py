@@ -21,8 +21,9 @@ from bot.context import CommandContext
 from bot.deadline import OutOfTime
 from bot.events import CommentEvent
 from bot.followups import Followups
+from bot.freshness import is_stale
 from bot.github_api import GitHubError, RepoGitHub
-from bot.markdown import inert
+from bot.markdown import text
 from bot.reads import Reads
 from bot.services import Services
 
@@ -58,8 +59,15 @@ def handle(event: CommentEvent, services: Services, followups: Followups) -> str
         return "no-command"
     if event.author.lower() == services.github.own_login().lower():
         return "from-bot"
+    if is_stale(event.created, services.settings.command_max_age):
+        # a replay, or a delivery GitHub held back: run nothing, say nothing (bot.freshness)
+        return _counted(services, event, invocation.command.name, "stale-command")
 
     command = invocation.command
+    if command.rate_limited and not services.status_throttle.allow(
+        (event.repo.lower(), event.number, command.name)
+    ):
+        return _counted(services, event, command.name, "rate-limited")  # no reaction, no reply
     github = services.github.repo(event.repo, event.installation_id)
     followups.add(
         "react to the command",
@@ -127,4 +135,4 @@ def _counted(services: Services, event: CommentEvent, command: str, outcome: str
 def _reason(exc: Exception) -> str:
     if isinstance(exc, OutOfTime):
         return "GitHub did not answer in time"
-    return inert(str(exc), 200)
+    return text(str(exc), 200)  # prose: a GitHub error can quote the comment

@@ -18,7 +18,11 @@ __all__ = ["ZERO_WIDTH_SPACE", "defanged", "inert", "text"]
 
 
 def inert(text: str, limit: int = 120) -> str:
-    """One line, at most `limit` characters, no mentions, no HTML, no code-span breaks."""
+    """One line, at most `limit` characters, no mentions, no HTML, no code-span breaks.
+
+    For code spans only: outside one, `[text](url)`, images, emphasis and table pipes pass
+    through. Prose from outside (Argo's and GitHub's messages, anything a workflow reports)
+    goes through `text`; `tests/security/test_bot_prose_text.py` checks the places."""
     flat = " ".join(clean(text).split())
     if len(flat) > limit:
         flat = flat[: limit - 1] + "…"

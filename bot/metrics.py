@@ -57,6 +57,13 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self.history_writes = Counter(
+            "perfbot_history_writes",
+            "Runs written to the results history after a callback's answer: stored, or failed "
+            "(every attempt failed; the log says why).",
+            ["outcome"],
+            registry=self.registry,
+        )
         self.latency = Histogram(
             "perfbot_http_request_duration_seconds",
             "Time to answer an HTTP request, by endpoint and status code.",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.markdown import inert
+from bot.markdown import text
 from bot.run_status import RunStatus
 from workflows.local.selfreport import SIDES_PER_ROUND, about, side_running
 
@@ -41,13 +41,13 @@ def runs_ahead(count: int) -> str:
 
 def status_line(status: RunStatus, now: datetime, *, ahead: int | None = None) -> str:
     """`ahead`: the runs Argo serves before this one, when the queue could be read."""
-    parts = [inert(status.phase, 20)]
+    parts = [text(status.phase, 20)]  # prose, and a table cell in `/perf-bot status`
     queued = status.running and status.waiting_for is not None
     if queued:
         place = "" if ahead is None else QUEUE_PLACE.format(ahead=runs_ahead(ahead))
         parts.append(QUEUED + place)
     elif status.running and status.steps:
-        steps = ", ".join(inert(step, 63) for step in status.steps[:MAX_STEPS])
+        steps = ", ".join(text(step, 63) for step in status.steps[:MAX_STEPS])
         parts.append(STEP.format(steps=steps))
     if status.progress is not None:
         parts.append(ARGO_PROGRESS.format(done=status.progress[0], total=status.progress[1]))

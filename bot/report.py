@@ -22,7 +22,7 @@ from typing import Any
 
 from bot import sticky
 from bot.github_api import RepoGitHub
-from bot.markdown import defanged, inert
+from bot.markdown import defanged, inert, text
 from bot.run_binding import BoundRun
 from workflows.callback import CallbackPayload
 
@@ -84,7 +84,7 @@ def outcome_for(payload: CallbackPayload, link: str | None) -> Outcome:
     }
     if payload.kind == "result":
         verdict = (payload.verdict or "").strip().lower()
-        title = VERDICT_TITLES.get(verdict, f"Verdict: {inert(payload.verdict or 'none', 60)}")
+        title = VERDICT_TITLES.get(verdict, f"Verdict: {text(payload.verdict or 'none', 60)}")
         if verdict == INCONCLUSIVE:
             title += open_reasons(payload.report)
         report = defanged(payload.report_markdown or "")
@@ -125,7 +125,7 @@ def ended(status: str) -> str:
     fetch that failed) is as bad as `Failed` and is reported the same way."""
     if not status:
         return ENDED["Failed"]
-    return ENDED.get(status) or f"ended {inert(status.lower(), 40)}"
+    return ENDED.get(status) or f"ended {text(status.lower(), 40)}"
 
 
 def open_reasons(report: dict[str, Any] | None) -> str:
@@ -136,7 +136,7 @@ def open_reasons(report: dict[str, Any] | None) -> str:
     if not isinstance(counts, dict):
         return ""
     shown = [
-        f"{n} {inert(str(reason), 40)}"
+        f"{n} {text(str(reason), 40)}"
         for reason, n in counts.items()
         if isinstance(n, int) and not isinstance(n, bool) and n > 0
     ]
@@ -167,17 +167,17 @@ def ranked_failures(payload: CallbackPayload) -> list[dict[str, Any]]:
 def failure_lines(payload: CallbackPayload) -> str:
     failing = ranked_failures(payload)
     if not failing:
-        return FAILED_NO_STEP.format(status=payload.status, name=payload.workflow_name)
+        return FAILED_NO_STEP.format(status=text(payload.status, 40), name=payload.workflow_name)
     lines = []
     for failure in failing[:5]:
         pod = failure.get("podName")
         lines.append(
-            FAILED_STEP.format(
-                step=failure.get("displayName") or "?",
-                template=failure.get("templateName") or "?",
-                phase=str(failure.get("phase") or "failed").lower(),
-                message=inert(str(failure.get("message") or "no message"), 500),
-                pod=f" (pod `{pod}`)" if pod else "",
+            FAILED_STEP.format(  # prose: `text`; inside a code span: `inert`
+                step=text(str(failure.get("displayName") or "?"), 100),
+                template=inert(str(failure.get("templateName") or "?"), 100),
+                phase=text(str(failure.get("phase") or "failed").lower(), 20),
+                message=text(str(failure.get("message") or "no message"), 500),
+                pod=f" (pod `{inert(str(pod), 253)}`)" if pod else "",
             )
         )
     return "\n".join(lines)

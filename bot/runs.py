@@ -5,8 +5,10 @@ after about two round trips:
 1. everything the comment asked is checked (arguments, options, ref syntax) without a call;
 2. the pull request and the base ref's commit are read while the author's permission is
    checked (`prefetch`: reads only, nothing changes before the permission is known);
-3. the submission is named after the delivery, so a redelivery, or a second replica handling
-   the same delivery, meets "already exists" and stops there: no second run, no second reply.
+3. the submission is named after the comment, so a redelivery, a replay under a fresh delivery
+   id, or a second replica handling the same delivery, meets "already exists" and stops there:
+   no second run, no second reply. A fork's pull request is run only if the fork was not
+   pushed to since the command was written (`bot.freshness`).
    Once the Argo Server holds the run, the delivery is answered.
 Then, as follow-ups (`bot.followups`): the runs of the same job on this PR still going are
 stopped (one active run per PR and job), the check run is opened, and the reply with the Argo
@@ -28,8 +30,9 @@ from functools import partial
 from bot import estimate
 from bot.arguments import parse_run_arguments
 from bot.context import CommandContext
+from bot.freshness import fork_pushed_since
 from bot.github_api import GitHubError, PullRequest
-from bot.markdown import inert
+from bot.markdown import inert, text
 from bot.refs import ACCEPTED, RefError, resolve
 from workflows.argo import (
     ArgoClient,
@@ -40,7 +43,7 @@ from workflows.argo import (
     WorkflowExists,
     WorkflowNotFound,
     WorkflowSummary,
-    workflow_name_for_delivery,
+    workflow_name_for_comment,
 )
 from workflows.config import JobConfig
 from workflows.labels import JOB, PR, REPO, run_labels
@@ -80,6 +83,11 @@ CHECK_SUMMARY = (
     "Comparing `{head}` with `{base_ref}` (`{base}`) in workflow `{name}`.\n\n{expected}"
 )
 SUPERSEDE_MESSAGE = "superseded by a newer command on the pull request"
+FORK_PUSHED_SINCE = (
+    "I did not start **{job}**: this pull request's fork was pushed to after @{login} wrote the "
+    "command, so its head may not be the one they saw. Comment the command again to run the "
+    "fork's current head."
+)
 FORK_REFUSED = (
     "I could not start **{job}**: perfbot does not benchmark pull requests from forks in this "
     "repository (`fork_prs: refuse` in perfbot's configuration), so that no code from a fork "
@@ -137,13 +145,19 @@ def start_run(
     if pull.from_fork and ctx.repo_config.fork_prs == "refuse":
         ctx.reply(FORK_REFUSED.format(job=job.name))
         return "fork-refused"
+    name = workflow_name_for_comment(event.comment_id)
+    if pull.from_fork and fork_pushed_since(event.created, pull.pushed_at):
+        if _exists(ctx.argo, name):  # a replay of a command that did run: nothing to say
+            ctx.followups.discard()
+            return "duplicate"
+        ctx.reply(FORK_PUSHED_SINCE.format(job=job.name, login=event.author))
+        return "fork-pushed-since"
     try:
         base_ref, base_sha = ctx.reads.get(resolve, ctx.github, arguments.ref or pull.base_ref)
     except RefError as exc:
         ctx.reply(BAD_REF.format(job=job.name, reason=exc, accepted=ACCEPTED))
         return "bad-ref"
 
-    name = workflow_name_for_delivery(event.delivery_id)
     labels = run_labels(event.repo, event.number, job.name, pull.head_sha)
     labels[COMMENT] = str(event.comment_id)
     parameters = submit_parameters(
@@ -161,7 +175,7 @@ def start_run(
     try:
         submission = ctx.argo.submit(job.template_name, parameters, name=name, labels=labels)
     except WorkflowExists:
-        log.info("delivery %s was submitted before as %s; nothing to do", event.delivery_id, name)
+        log.info("comment %s was submitted before as %s; nothing to do", event.comment_id, name)
         ctx.followups.discard()  # the first handling acknowledged it
         ctx.metrics.submissions.labels(job=job.name, outcome="duplicate").inc()
         return "duplicate"
@@ -261,6 +275,15 @@ def stop_runs(
     return stopped
 
 
+def _exists(argo: ArgoClient, name: str) -> bool:
+    """Argo holds the workflow `name` (an error counts as no: the reply is then sent)."""
+    try:
+        argo.get(name)
+    except ArgoError:  # WorkflowNotFound included
+        return False
+    return True
+
+
 def _comment_of(workflow: WorkflowSummary) -> int:
     """The id of the comment that started it; 0 for runs started otherwise (by hand)."""
     value = workflow.labels.get(COMMENT, "")
@@ -285,4 +308,5 @@ def _options_line(job: JobConfig) -> str:
 
 
 def _short(exc: Exception) -> str:
-    return inert(str(exc), 200)
+    """An Argo error in prose: it can quote what was submitted, so the results' rule."""
+    return text(str(exc), 200)

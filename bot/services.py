@@ -12,6 +12,7 @@ from bot.followups import FollowupPool
 from bot.github_api import GitHub
 from bot.metrics import Metrics
 from bot.settings import BotSettings
+from bot.throttle import Throttle
 from workflows.argo import ArgoClient
 from workflows.config import PerfbotConfig
 
@@ -27,6 +28,7 @@ class Services:
     metrics: Metrics
     read_pool: ThreadPoolExecutor  # the concurrent reads of deliveries (`bot.reads`)
     followups: FollowupPool  # what deliveries do after their answer (`bot.followups`)
+    status_throttle: Throttle  # one `/perf-bot status` per PR per interval (`bot.throttle`)
 
     def close(self, timeout: float) -> bool:
         """Finish the queued follow-ups (up to `timeout` s) and stop the pools."""

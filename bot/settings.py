@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 DEFAULT_GITHUB_API_URL = "https://api.github.com"
+RUN_KEPT = 86_400  # seconds Argo keeps a finished run at least (`ttlStrategy`, a day after success)
 Number = TypeVar("Number", int, float)
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps webhook payloads at 25 MB
 
@@ -56,6 +57,10 @@ class BotSettings:
     check_run_prefix: str = "perfbot"  # check runs are named <prefix>/<job>
     history_url: str | None = None  # the results store (docs/history.md); None: none kept
     dashboard: str = "off"  # `public`: anyone who reaches the bot reads the dashboard
+    # A command is run only this many seconds after it was written (`bot.freshness`): a replay
+    # of an older delivery starts nothing, even once Argo has let go of the run it started.
+    command_max_age: int = 900
+    status_interval: int = 60  # seconds between two answered `/perf-bot status` on one PR
 
     @property
     def callback_url(self) -> str:
@@ -143,6 +148,8 @@ class BotSettings:
             followup_queue=_number(env, "PERFBOT_FOLLOWUP_QUEUE", int, 256, minimum=1),
             history_url=get("PERFBOT_HISTORY_URL"),
             dashboard=(get("PERFBOT_DASHBOARD") or "off").lower(),
+            command_max_age=_number(env, "PERFBOT_COMMAND_MAX_AGE", int, 900, minimum=1),
+            status_interval=_number(env, "PERFBOT_STATUS_INTERVAL", int, 60, minimum=0),
         ).checked()
 
     def checked(self) -> BotSettings:
@@ -156,6 +163,11 @@ class BotSettings:
                     f"{name} ({timeout:g} s) must be below PERFBOT_DELIVERY_BUDGET "
                     f"({self.delivery_budget:g} s)"
                 )
+        if self.command_max_age > RUN_KEPT:
+            raise SettingsError(
+                f"PERFBOT_COMMAND_MAX_AGE ({self.command_max_age} s) must be at most {RUN_KEPT} s: "
+                "Argo keeps a run that long, and only while it does is a replay recognised by name"
+            )
         if self.dashboard not in ("public", "off"):
             raise SettingsError(f"PERFBOT_DASHBOARD must be public or off, got {self.dashboard!r}")
         return self

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from bot.events import PayloadError, required
+from bot.events import PayloadError, epoch, required
 
 NO_COMMIT = "0" * 40  # GitHub's `before` of a new branch, `after` of a deletion
 _SHA = re.compile(r"^[0-9a-f]{40}$")
@@ -81,7 +80,7 @@ def pull_request_event(payload: dict[str, Any], delivery_id: str) -> PullRequest
         sender=required(sender, "login", str, "sender.login"),
         sender_type=str(sender.get("type") or ""),
         installation_id=_installation(payload),
-        updated=_epoch(pull.get("updated_at"), "pull_request.updated_at"),
+        updated=epoch(pull.get("updated_at"), "pull_request.updated_at"),
     )
 
 
@@ -114,12 +113,3 @@ def _installation(payload: dict[str, Any]) -> int | None:
     if isinstance(installation, dict):
         return required(installation, "id", int, "installation.id")
     return None
-
-
-def _epoch(value: Any, where: str) -> int:
-    if not isinstance(value, str):
-        raise PayloadError(f"{where}: expected a timestamp")
-    try:
-        return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
-    except ValueError:
-        raise PayloadError(f"{where}: expected an ISO 8601 timestamp") from None

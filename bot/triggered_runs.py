@@ -1,8 +1,10 @@
 """Runs that no comment asked for: a labelled pull request's pushes, the default branch's.
 
-They follow `/run-perf`'s path (`bot.runs`): the submission is named after the delivery, so a
-redelivery meets "already exists" and stops there; the delivery is answered once the Argo
-Server holds the run; the check run, the reply and the superseding are follow-ups.
+They follow `/run-perf`'s path (`bot.runs`): the submission is named after what the signed
+event says (kind, repository, PR, head, base, the PR's `updated_at`), so a redelivery, or a
+replay under a fresh delivery id, meets "already exists" and stops there; the delivery is
+answered once the Argo Server holds the run; the check run, the reply and the superseding are
+follow-ups.
 
 Ordering without a comment id: a run started by the label carries `perfbot/pushed`, the time
 GitHub last updated the pull request (`updated_at`). It stops the runs of the same job on the
@@ -41,7 +43,7 @@ from workflows.argo import (
     TemplateNotFound,
     WorkflowExists,
     WorkflowSummary,
-    workflow_name_for_delivery,
+    workflow_name_for_event,
 )
 from workflows.config import JobConfig, PerfbotConfig
 from workflows.labels import HEAD_SHA, JOB, PR, REPO, run_labels
@@ -90,7 +92,10 @@ class Target:
 def submit(target: Target, trigger: Trigger) -> str:
     """Submit the run and queue its acknowledgements; the outcome, for logs and metrics."""
     job = target.job
-    name = workflow_name_for_delivery(trigger.delivery_id)
+    name = workflow_name_for_event(  # a replayed delivery gets the same name (no second run)
+        trigger.kind, trigger.repo.lower(), trigger.pr, trigger.head_sha, trigger.base_sha,
+        trigger.pushed, job.name,
+    )  # fmt: skip
     labels = run_labels(trigger.repo, trigger.pr, job.name, trigger.head_sha)
     labels[TRIGGER] = trigger.kind
     if trigger.kind == "label":

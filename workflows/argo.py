@@ -307,6 +307,22 @@ def _reason(exc: requests.RequestException) -> str:
     return type(exc).__name__
 
 
+def workflow_name_for_comment(comment_id: int) -> str:
+    """`perf-comment-<id>`: one run per comment, however often and under whatever delivery id
+    it is delivered. The delivery id is not covered by the webhook's signature, so a captured
+    delivery re-sent with fresh ids got a new name each time; the comment's id is in the signed
+    body, and GitHub never reuses one. Argo answers "already exists" while the run is kept
+    (its TTL: a day after success); older commands are not run at all (`bot.freshness`)."""
+    return f"perf-comment-{int(comment_id)}"
+
+
+def workflow_name_for_event(*identity: object) -> str:
+    """`perf-event-<digest>` of what a signed event says (repository, PR, head, its time): a
+    replayed `pull_request` or `push` delivery gets the same name, so no second run."""
+    text = "\x1f".join(str(part) for part in identity)
+    return f"perf-event-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:32]}"
+
+
 def workflow_name_for_delivery(delivery_id: str) -> str:
     """`perf-<delivery GUID>`: a redelivery of the same webhook gets the same name (→ 409).
 

@@ -74,9 +74,11 @@ class CallbackPayload:
     @classmethod
     def from_json(cls, body: bytes) -> CallbackPayload:
         try:
-            data = json.loads(body)
+            data = json.loads(body, parse_constant=_no_constant, parse_int=_bounded_int)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CallbackError(f"body is not JSON: {exc}") from exc
+        except (ValueError, RecursionError) as exc:  # a float literal of 5,000 digits, nesting
+            raise CallbackError(f"body is not usable JSON: {str(exc)[:100]}") from None
         if not isinstance(data, dict):
             raise CallbackError("body must be a JSON object")
         if data.get("version") != PAYLOAD_VERSION:
@@ -119,6 +121,21 @@ class CallbackPayload:
             samples=samples,
             parameters={str(k): str(v) for k, v in parameters.items()},
         )
+
+
+# Numbers a report can hold: Python's JSON writes and reads NaN and Infinity, and an integer of
+# any length, which no float holds (`float()` of it overflows wherever it is read). Both are
+# read as missing (null): every reader of a report already shows a missing number as such.
+MAX_INT_DIGITS = 300  # 1e300 is still a float
+
+
+def _no_constant(name: str) -> None:
+    """NaN, Infinity, -Infinity: not a number any report row can show."""
+    return None
+
+
+def _bounded_int(digits: str) -> int | None:
+    return int(digits) if len(digits.lstrip("-")) <= MAX_INT_DIGITS else None
 
 
 def _str(data: dict[str, Any], key: str, label: str | None = None) -> str:

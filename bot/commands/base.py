@@ -27,3 +27,4 @@ class Command:
     needs_write: bool = True  # only people who may start runs may use it
     listed: bool = True  # shown by `/perf-bot help`
     prefetch: Prefetch | None = None
+    rate_limited: bool = False  # open to everyone and costly: one per PR per interval

@@ -24,7 +24,7 @@ from bot import check_progress
 from bot.commands.base import Command
 from bot.context import CommandContext
 from bot.github_api import GitHubError
-from bot.markdown import inert
+from bot.markdown import inert, text
 from bot.progress_line import status_line
 from bot.run_status import RunStatus, read
 from bot.semaphore_queue import ahead_of, waiting_runs
@@ -63,7 +63,7 @@ def report_status(ctx: CommandContext) -> None:
     try:
         workflows = ctx.argo.list_workflows(this_pr, running_only=False)
     except ArgoError as exc:
-        ctx.post_reply(ARGO_FAILED.format(reason=inert(str(exc), 200)))
+        ctx.post_reply(ARGO_FAILED.format(reason=text(str(exc), 200)))  # prose
         return
     if not workflows:
         ctx.post_reply(NOTHING)
@@ -153,4 +153,5 @@ COMMAND = Command(
     help=HELP,
     handler=handle,
     needs_write=False,
+    rate_limited=True,  # open to everyone, and it writes: `bot.throttle`
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from bot.dashboard import charts, current_store, markdown
 from workflows.compare.report_reading import row_verdict
@@ -23,6 +23,7 @@ blueprint = Blueprint(
     static_folder="static",
     static_url_path="/dashboard/static",
 )
+MAX_WORKFLOW_NAME = 253  # a Kubernetes object name
 MAX_RUN_ID = 2**63 - 1  # the store's BIGINT key: a larger id is no run, not a database error
 MAX_CHARTS = 12  # a run page draws the changed benchmarks' trends, at most this many
 NO_STORE = "no results history is configured (PERFBOT_HISTORY_URL)"
@@ -70,6 +71,16 @@ def job() -> str:
     return render_template(
         "job.html", repo=repo, job=name, runs=runs, benchmarks=store.benchmark_names(repo, name)
     )
+
+
+@blueprint.get("/runs/by-workflow/<name>")
+def run_of_workflow(name: str) -> Response:
+    """The run a PR comment links to by its workflow's name (the comment is written before the
+    run is stored); 404 until it is."""
+    run_id = _store().run_id_of_workflow(name) if len(name) <= MAX_WORKFLOW_NAME else None
+    if run_id is None:
+        abort(404, "this run is not in the history (yet): try again in a minute")
+    return redirect(url_for(".run", run_id=run_id))
 
 
 @blueprint.get("/runs/<int:run_id>")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import uuid
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,9 @@ def pr_comment(
             "merged_at": None,
         }
     payload["comment"]["body"] = body
+    # Written just now: the bot runs only fresh commands (a published example is from 2019).
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    payload["comment"]["created_at"] = payload["comment"]["updated_at"] = now
     for user in (payload["comment"]["user"], payload["sender"]):
         if login is not None:
             user["login"] = login

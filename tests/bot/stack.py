@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,9 @@ def settle(app: Flask, timeout: float = 15.0) -> None:
     assert app.extensions[EXTENSION].followups.wait_idle(timeout), "follow-ups still running"
 
 
+NOW = object()  # `Stack.comment`'s default: written just now
+
+
 @dataclass
 class Stack:
     github: GitHubStandIn
@@ -101,14 +105,26 @@ class Stack:
         return self.github.repos[REPO]
 
     def comment(
-        self, body: str, *, login: str = AUTHOR, delivery: str | None = None, wait: bool = True
+        self,
+        body: str,
+        *,
+        login: str = AUTHOR,
+        delivery: str | None = None,
+        wait: bool = True,
+        comment_id: int | None = None,
+        created_at: datetime | object | None = NOW,
     ) -> TestResponse:
-        """A PR comment by `login` (whose seeded comment id it uses), as GitHub delivers it;
-        `wait=False` returns as soon as the bot answered, before its follow-ups are done."""
+        """A PR comment by `login` (whose seeded comment id it uses unless `comment_id` is
+        given), written `created_at` (default: now; None: the field left out), as GitHub
+        delivers it; `wait=False` returns as soon as the bot answered, before its follow-ups."""
         payload = pr_comment(self.contracts_dir, body, login=login)
-        payload["comment"]["id"] = next(
+        payload["comment"]["id"] = comment_id or next(
             cid for cid, c in self.repo.comments.items() if c["login"] == login
         )
+        if created_at is None:
+            del payload["comment"]["created_at"]
+        elif isinstance(created_at, datetime):
+            payload["comment"]["created_at"] = created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
         raw = encode(payload)
         headers = delivery_headers(
             raw, WEBHOOK_SECRET, "issue_comment", delivery or str(uuid.uuid4())
@@ -117,6 +133,12 @@ class Stack:
         if wait:
             settle(self.app)
         return response
+
+    def new_comment_id(self, login: str = AUTHOR) -> int:
+        """A further comment by `login` on the pull request: a new command, not a replay."""
+        return self.repo.add_comment(
+            PR_NUMBER, "(another command)", login=login, comment_id=max(self.repo.comments) + 1
+        )
 
     def deliver(
         self, payload: dict[str, Any], event: str, *, delivery: str | None = None
@@ -129,14 +151,23 @@ class Stack:
         return response
 
     def callback(
-        self, payload: CallbackPayload, *, secret: str = CALLBACK_SECRET, known: bool = True
+        self,
+        payload: CallbackPayload,
+        *,
+        secret: str = CALLBACK_SECRET,
+        known: bool = True,
+        wait: bool = True,
     ) -> TestResponse:
-        """`known`: Argo has the run the callback names, as the bot submitted it."""
+        """`known`: Argo has the run the callback names, as the bot submitted it. `wait`: the
+        follow-ups after the answer (history, Horreum) are done before this returns."""
         if known:
             self.argo.add_run_of(payload)
         body = payload.to_json()
         headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(body, secret)}
-        return self.client.post("/callback", data=body, headers=headers)
+        response = self.client.post("/callback", data=body, headers=headers)
+        if wait:
+            settle(self.app)
+        return response
 
     def submitted(self) -> list[dict[str, Any]]:
         return [r.body for r in self.argo.requests if r.method == "POST" and r.status == 200]

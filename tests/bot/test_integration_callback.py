@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from tests.bot.constants import ARGO_UI, CALLBACK_SECRET
-from tests.bot.payloads import PR_NUMBER, REPO
+from tests.bot.payloads import COMMENT_ID, PR_NUMBER, REPO
 from tests.bot.stack import Stack, exit_callback, result, run_ref
+from workflows.argo import workflow_name_for_comment
 from workflows.callback import CallbackPayload
 
 DELIVERY = "9f3c2a10-0000-4000-8000-000000000001"
-WORKFLOW = f"perf-{DELIVERY}"
+WORKFLOW = workflow_name_for_comment(COMMENT_ID)  # the seeded comment of `stack.comment`
 MARKER = "<!-- perfbot:job=api -->"
 COMMENTS = f"/repos/{REPO}/issues/{PR_NUMBER}/comments"
 

@@ -10,13 +10,14 @@ from bot.runs import COMMENT as COMMENT_LABEL
 from tests.bot.constants import ARGO_UI, HEAD_SHA, MAIN_SHA, PUBLIC_URL, TAG_SHA
 from tests.bot.payloads import AUTHOR, COMMENT_ID, PR_NUMBER, REPO
 from tests.bot.stack import RELEASE_SHA, Stack
+from workflows.argo import workflow_name_for_comment
 from workflows.config import PerfbotConfig
 from workflows.labels import HEAD_SHA as HEAD_LABEL
 from workflows.labels import run_labels
 from workflows.pipeline.parameters import defaults
 
 DELIVERY = "72d3162e-cc78-11e3-81ab-4c9367dc0958"  # GitHub's documented example GUID
-WORKFLOW = f"perf-{DELIVERY}"
+WORKFLOW = workflow_name_for_comment(COMMENT_ID)  # the seeded comment of `stack.comment`
 REPO_PATH = f"/repos/{REPO}"
 
 

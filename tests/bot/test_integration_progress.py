@@ -11,12 +11,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.bot.payloads import PR_NUMBER, REPO
+from tests.bot.payloads import COMMENT_ID, PR_NUMBER, REPO
 from tests.bot.stack import Stack, result
+from workflows.argo import workflow_name_for_comment
 from workflows.labels import COMPLETED, run_labels
 
 DELIVERY = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
-WORKFLOW = f"perf-{DELIVERY}"
+WORKFLOW = workflow_name_for_comment(COMMENT_ID)  # the seeded comment of `stack.comment`
 LOCK = "perfbot/ConfigMap/perfbot-semaphores/benchmark-nodes"
 QUEUED = "queued: waiting for a benchmark node"
 UNFINISHED = f"{COMPLETED}!=true"  # the selector of the listing of waiting runs

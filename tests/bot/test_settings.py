@@ -132,3 +132,37 @@ def test_perfbot_serve_names_a_missing_config_file(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{missing}: no such file" in result.output
     assert "Traceback" not in result.output
+
+
+COMMAND_AGES = [
+    ("", 900, None),
+    ("60", 60, None),
+    ("86400", 86400, None),
+    ("86401", None, "PERFBOT_COMMAND_MAX_AGE (86401 s) must be at most 86400 s"),
+    ("0", None, "PERFBOT_COMMAND_MAX_AGE must be at least 1"),
+    ("soon", None, "PERFBOT_COMMAND_MAX_AGE must be an integer"),
+]
+
+
+@pytest.mark.parametrize(("raw", "seconds", "message"), COMMAND_AGES)
+def test_a_command_is_fresh_at_most_as_long_as_argo_keeps_its_run(
+    raw: str, seconds: int | None, message: str | None
+) -> None:
+    env = {**MINIMAL, "PERFBOT_COMMAND_MAX_AGE": raw}
+    if message is None:
+        assert BotSettings.from_env(env).command_max_age == seconds
+        return
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        BotSettings.from_env(env)
+
+
+def test_the_bots_idea_of_how_long_argo_keeps_a_run_is_the_templates() -> None:
+    """A replay is recognised by name only while the run exists (`bot.freshness`)."""
+    from bot.settings import RUN_KEPT
+    from workflows.config import load_config
+    from workflows.pipeline.render import template_dicts
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "perfbot.yaml"
+    for name, template in template_dicts(load_config(examples)).items():
+        ttl = template["spec"]["ttlStrategy"]
+        assert min(ttl.values()) == RUN_KEPT, name

@@ -90,7 +90,12 @@ def test_a_pull_requests_comment_links_to_its_run_on_a_public_dashboard(stack: S
 
     [run] = store_of(stack).runs()
     bodies = [c["body"] for c in stack.repo.comments.values()]
-    assert any(f"/runs/{run.id})" in body for body in bodies)
+    assert sum("/runs/by-workflow/perf-pr-3)" in body for body in bodies) == 1
+    assert (
+        stack.client.get("/runs/by-workflow/perf-pr-3")
+        .headers["Location"]
+        .endswith(f"/runs/{run.id}")
+    )
 
 
 def test_no_link_when_the_dashboard_is_off(

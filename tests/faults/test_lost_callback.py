@@ -9,11 +9,10 @@ from tests.bot.constants import ARGO_UI
 from tests.bot.payloads import PR_NUMBER, REPO
 from tests.bot.stack import Stack, result
 from tests.faults.conftest import Answer
+from workflows.argo import workflow_name_for_comment
 from workflows.labels import run_labels
 
-LOST = "perf-11111111-0000-4000-8000-000000000001"
-REPORTED = "perf-11111111-0000-4000-8000-000000000002"
-RUNNING = "perf-11111111-0000-4000-8000-000000000003"
+RUNNING = "perf-11111111-0000-4000-8000-000000000003"  # a run started by hand
 
 
 def check_of(stack: Stack, workflow: str) -> dict:
@@ -26,54 +25,57 @@ def check_id(stack: Stack, workflow: str) -> int:
     return check
 
 
-def started(stack: Stack, deliver: Callable[..., Answer], delivery: str, body: str) -> None:
-    assert deliver(body, delivery=delivery.removeprefix("perf-")).outcome == "submitted"
+def started(stack: Stack, deliver: Callable[..., Answer], body: str) -> str:
+    """A run started by a new comment; its workflow's name (the comment's)."""
+    comment = stack.new_comment_id()
+    assert deliver(body, comment_id=comment).outcome == "submitted"
+    return workflow_name_for_comment(comment)
 
 
 def test_a_finished_run_whose_report_never_came_is_listed_and_its_check_closed(
     stack: Stack, deliver: Callable[..., Answer]
 ) -> None:
-    started(stack, deliver, LOST, "/run-perf main")
-    stack.argo.finish(LOST, "Succeeded")  # ... and its callbacks were lost on the way
+    lost = started(stack, deliver, "/run-perf main")
+    stack.argo.finish(lost, "Succeeded")  # ... and its callbacks were lost on the way
 
     assert deliver("/perf-bot status").outcome == "status"
 
-    check = check_of(stack, LOST)
+    check = check_of(stack, lost)
     assert (check["status"], check["conclusion"]) == ("completed", "neutral")
     assert check["output"]["title"] == (
         "Finished in Argo (Succeeded); the report never reached the bot"
     )
-    assert f"{ARGO_UI}/workflows/perfbot/{LOST}" in check["output"]["summary"]
+    assert f"{ARGO_UI}/workflows/perfbot/{lost}" in check["output"]["summary"]
     reply = stack.replies()[-1]
-    assert f"[`{LOST}`]({ARGO_UI}/workflows/perfbot/{LOST})" in reply
+    assert f"[`{lost}`]({ARGO_UI}/workflows/perfbot/{lost})" in reply
     assert "| api | `eeeeeeeeeeee` | Succeeded (its report never reached the bot" in reply
 
 
 def test_a_failed_run_without_a_report_closes_its_check_as_a_failure(
     stack: Stack, deliver: Callable[..., Answer]
 ) -> None:
-    started(stack, deliver, LOST, "/run-perf main")
-    stack.argo.finish(LOST, "Error")
+    lost = started(stack, deliver, "/run-perf main")
+    stack.argo.finish(lost, "Error")
 
     deliver("/perf-bot status")
 
-    assert check_of(stack, LOST)["conclusion"] == "failure"
+    assert check_of(stack, lost)["conclusion"] == "failure"
 
 
 def test_runs_still_going_and_runs_already_reported_are_listed_and_left_alone(
     stack: Stack, deliver: Callable[..., Answer]
 ) -> None:
-    started(stack, deliver, REPORTED, "/run-perf main")
-    stack.callback(result(REPORTED, verdict="improved"))
-    stack.argo.finish(REPORTED, "Succeeded")
-    started(stack, deliver, RUNNING, "/perf-bot run cli main")
-    reported_check = f"/check-runs/{check_id(stack, REPORTED)}"
+    reported = started(stack, deliver, "/run-perf main")
+    stack.callback(result(reported, verdict="improved"))
+    stack.argo.finish(reported, "Succeeded")
+    running = started(stack, deliver, "/perf-bot run cli main")
+    reported_check = f"/check-runs/{check_id(stack, reported)}"
     edits_before = [r for r in stack.github.writes() if r.path.endswith(reported_check)]
 
     deliver("/perf-bot status")
 
-    assert check_of(stack, REPORTED)["conclusion"] == "success"
-    assert check_of(stack, RUNNING)["status"] == "in_progress"  # its output says where it is
+    assert check_of(stack, reported)["conclusion"] == "success"
+    assert check_of(stack, running)["status"] == "in_progress"  # its output says where it is
     assert [r for r in stack.github.writes() if r.path.endswith(reported_check)] == edits_before
     reply = stack.replies()[-1]
     assert "| cli | `eeeeeeeeeeee` | Running |" in reply

@@ -245,6 +245,11 @@ class ArgoStandIn(ServedStandIn):
         with self._lock:
             self._state.workflows[name] = self._workflow(name, "", labels, [], phase)
 
+    def forget(self, name: str) -> None:
+        """The workflow is gone, as after its `ttlStrategy` deleted it."""
+        with self._lock:
+            self._state.workflows.pop(name, None)
+
     def add_run_of(self, payload: Any, created: str | None = None) -> None:
         """The workflow a callback `payload` reports on, labelled as the bot submits it, unless
         the stand-in has it already (a test's callbacks then reach a run the bot knows)."""

@@ -93,12 +93,14 @@ class StandInRepo:
         base_ref: str,
         head_ref: str = "feature",
         head_repo: str | None = None,  # a fork's full name; default: this repository
+        pushed_at: str | None = None,  # the head repository's last push (GitHub's clock)
     ):
         self.pulls[number] = {
             "head_sha": head_sha,
             "head_ref": head_ref,
             "base_ref": base_ref,
             "head_repo": head_repo or self.full_name,
+            "pushed_at": pushed_at or "2019-05-15T15:20:30Z",
         }
 
     def add_label_event(self, issue: int, label: str, *, actor: str, event: str = "labeled"):
@@ -383,14 +385,26 @@ class GitHubStandIn:
         }
 
     def _page(self, items: list[Any]) -> Response:
-        """GitHub's pagination: `page`/`per_page` in, a `Link: <...>; rel="next"` header out."""
+        """GitHub's pagination: `page`/`per_page` in, a `Link` header out with `next` and
+        `last` (not on the last page) and `prev` and `first` (not on the first), as GitHub's
+        REST API documents ("Using pagination in the REST API")."""
         page = max(int(request.args.get("page", 1)), 1)
         per_page = min(max(int(request.args.get("per_page", 30)), 1), 100)
         response = jsonify(items[(page - 1) * per_page : page * per_page])
-        if page * per_page < len(items):
-            args = {**request.args, "page": str(page + 1), "per_page": str(per_page)}
+        last = max(-(-len(items) // per_page), 1)
+
+        def link(number: int, rel: str) -> str:
+            args = {**request.args, "page": str(number), "per_page": str(per_page)}
             query = "&".join(f"{k}={v}" for k, v in args.items())
-            response.headers["Link"] = f'<{self.url}{request.path}?{query}>; rel="next"'
+            return f'<{self.url}{request.path}?{query}>; rel="{rel}"'
+
+        links = []
+        if page > 1:
+            links += [link(page - 1, "prev"), link(1, "first")]
+        if page < last:
+            links += [link(page + 1, "next"), link(last, "last")]
+        if links:
+            response.headers["Link"] = ", ".join(links)
         return response
 
     # -- views -----------------------------------------------------------------------------
@@ -438,7 +452,7 @@ class GitHubStandIn:
                 "head": {
                     "sha": pull["head_sha"],
                     "ref": pull["head_ref"],
-                    "repo": self._repo_json(head_repo),
+                    "repo": {**self._repo_json(head_repo), "pushed_at": pull["pushed_at"]},
                 },
                 "base": {
                     "sha": base_sha,

@@ -161,6 +161,20 @@ def _samples(base: Path | None, head: Path | None) -> dict[str, Any] | None:
     return samples
 
 
+def _pr_number(text: str) -> int:
+    """The bot's rule (`workflows.callback`), checked here so that a value it would refuse is
+    this step's bad input (exit 2), not a delivery failure (exit 1) after four attempts."""
+    from workflows.callback import MAX_PR
+
+    text = text or "0"
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_PR)):
+        raise BadInput(f"--pr must be a whole number from 0 to {MAX_PR}, got {text[:40]!r}")
+    number = int(text)
+    if number > MAX_PR:
+        raise BadInput(f"--pr must be a whole number from 0 to {MAX_PR}, got {text!r}")
+    return number
+
+
 def _opt(name: str, **kwargs: Any) -> Any:
     env = ENV + name.upper().replace("-", "_")
     return click.option(f"--{name}", envvar=env, show_envvar=True, **kwargs)
@@ -239,10 +253,7 @@ def command(
 
     from workflows.callback import CallbackPayload, RunRef
 
-    try:
-        pr_number = int(pr or "0")
-    except ValueError:
-        raise BadInput(f"--pr must be a number, got {pr!r}") from None
+    pr_number = _pr_number(pr)
     missing = [
         flag
         for flag, value in (

@@ -169,6 +169,18 @@ class Store:
             rows = connection.execute(query.limit(limit)).mappings().all()
         return [_stored(row) for row in rows]
 
+    def run_id_of_workflow(self, workflow_name: str) -> int | None:
+        """The newest stored run of the workflow `workflow_name`, or None."""
+        query = (
+            select(runs.c.id)
+            .where(runs.c.workflow_name == workflow_name)
+            .order_by(runs.c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as connection:
+            found = connection.execute(query).scalar()
+        return None if found is None else int(found)
+
     def run(self, run_id: int) -> StoredRun | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(*_RUN_COLUMNS).where(runs.c.id == run_id)).mappings()
@@ -322,43 +334,49 @@ def _run_values(run: RunRecord) -> dict[str, Any]:
 
 
 def _insert_benchmarks(connection: Any, run_id: int, records: Iterable[BenchmarkRecord]) -> None:
-    for record in records:
-        benchmark_id = connection.execute(
-            insert(benchmarks).values(
-                run_id=run_id,
-                name=record.name,
-                unit=record.unit,
-                direction=record.direction,
-                verdict=record.verdict,
-                change=record.change,
-                ci_low=record.ci_low,
-                ci_high=record.ci_high,
-                p_value=record.p_value,
-                p_adjusted=record.p_adjusted,
-                method=record.method,
-                base_median=record.side("base", "median"),
-                head_median=record.side("head", "median"),
-                base_n=record.side("base", "n"),
-                head_n=record.side("head", "n"),
-                base_rounds=record.side("base", "rounds"),
-                head_rounds=record.side("head", "rounds"),
-                summary=dict(record.summary),
-            )
-        ).inserted_primary_key[0]
-        if record.samples:
-            connection.execute(
-                insert(samples),
-                [
-                    {
-                        "benchmark_id": benchmark_id,
-                        "side": s.side,
-                        "position": s.position,
-                        "round": s.round,
-                        "value": s.value,
-                    }
-                    for s in record.samples
-                ],
-            )
+    """All benchmark rows in one statement, then all sample rows in one: row by row, 10,000
+    benchmarks took 14 s in SQLite (SQLAlchemy's per-statement work, not the database's)."""
+    records = list(records)
+    if not records:
+        return
+    rows = [
+        {
+            "run_id": run_id,
+            "name": record.name,
+            "unit": record.unit,
+            "direction": record.direction,
+            "verdict": record.verdict,
+            "change": record.change,
+            "ci_low": record.ci_low,
+            "ci_high": record.ci_high,
+            "p_value": record.p_value,
+            "p_adjusted": record.p_adjusted,
+            "method": record.method,
+            "base_median": record.side("base", "median"),
+            "head_median": record.side("head", "median"),
+            "base_n": record.side("base", "n"),
+            "head_n": record.side("head", "n"),
+            "base_rounds": record.side("base", "rounds"),
+            "head_rounds": record.side("head", "rounds"),
+            "summary": dict(record.summary),
+        }
+        for record in records
+    ]
+    returning = insert(benchmarks).returning(benchmarks.c.id, sort_by_parameter_order=True)
+    ids = connection.execute(returning, rows).scalars().all()
+    sample_rows = [
+        {
+            "benchmark_id": benchmark_id,
+            "side": s.side,
+            "position": s.position,
+            "round": s.round,
+            "value": s.value,
+        }
+        for benchmark_id, record in zip(ids, records, strict=True)
+        for s in record.samples
+    ]
+    if sample_rows:
+        connection.execute(insert(samples), sample_rows)
 
 
 def _stored(row: Mapping[str, Any]) -> StoredRun:

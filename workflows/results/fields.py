@@ -33,9 +33,21 @@ def text(value: Any, where: str) -> str:
 
 
 def number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ShapeError(f"{where} must be a finite number, got {_shown(value)}")
+    try:
+        result = float(value)  # an integer of 400 digits is valid JSON and no float
+    except OverflowError:
+        raise ShapeError(f"{where} is too large: an integer of {len(str(value))} digits") from None
+    if not math.isfinite(result):
         raise ShapeError(f"{where} must be a finite number, got {value!r}")
-    return float(value)
+    return result
+
+
+def _shown(value: Any) -> str:
+    """`value` for a message: a long string or list is cut, so the line stays one line."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:59] + "…"
 
 
 def optional_number(value: Any, where: str) -> float | None:
@@ -45,8 +57,11 @@ def optional_number(value: Any, where: str) -> float | None:
 def numbers(value: Any, where: str) -> list[float]:
     values = items(value, where)
     if len(values) > FAST_FROM and all(type(v) is float or type(v) is int for v in values):
-        checked = [float(v) for v in values]
-        if all(map(math.isfinite, checked)):
+        try:
+            checked = [float(v) for v in values]
+        except OverflowError:  # a huge integer: the slow path names it
+            checked = []
+        if checked and all(map(math.isfinite, checked)):
             return checked  # the common case of 20,000 samples, without a message per value
     return [number(v, f"{where}[{i}]") for i, v in enumerate(values)]
 

@@ -22,6 +22,9 @@ from workflows.results.errors import ResultsError
 FILE_NAME = "rounds.tsv"
 COLUMNS = ("round", "position", "started", "finished", "node", "cpu", "kernel", "image")
 MAX_LINES = 100_000
+# Unix times the reports can show: 1970 up to the last second of the year 9999 (a start time of
+# 1e20, or inf, overflowed the date conversion with a traceback).
+LATEST_TIME = 253_402_300_799.0
 
 
 def _number(text: str, kind: type, where: str, column: str) -> int | float | None:
@@ -61,6 +64,13 @@ def read_manifest(directory: Path) -> list[dict[str, Any]]:
             row["position"] = _number(cells[1], int, where, "position")
             row["started"] = _number(cells[2], float, where, "started")
             row["finished"] = _number(cells[3], float, where, "finished")
+            for column in ("started", "finished"):
+                moment = row[column]
+                if moment is not None and not 0 <= moment <= LATEST_TIME:  # NaN fails too
+                    raise ValueError(
+                        f"{where}: {column} must be a Unix time from 0 to {LATEST_TIME:.0f}, "
+                        f"got {cells[COLUMNS.index(column)][:40]!r}"
+                    )
             if row["round"] is None or row["round"] < 1:
                 raise ValueError(f"{where}: round must be a whole number from 1")
             if row["position"] not in (None, 1, 2):

@@ -26,6 +26,7 @@ from workflows.results.errors import ResultsError
 
 if TYPE_CHECKING:
     import numpy as np
+from workflows.results.magnitude import first_problem
 from workflows.results.units import Direction, normalise
 from workflows.untrusted import clean, clean_tree
 
@@ -211,21 +212,37 @@ def make_benchmark(
     name = clean(name)
     normal = normalise(clean(unit))
     factor = normal.factor
-    if factor == 1:
-        values = tuple(map(float, samples))
-    else:
-        values = tuple(float(v) * factor for v in samples)
+    raw = tuple(map(float, samples))
+    _check_range(name, f"in {unit}", raw, summary)
+    values = raw if factor == 1 else tuple(v * factor for v in raw)
     if not values and summary is None:
         raise ValueError(f"benchmark {name!r} has neither samples nor summary statistics")
+    scaled = summary.scaled(normal.factor) if summary is not None and not values else None
+    if factor != 1:  # 1e307 minutes is finite, in seconds it is not
+        _check_range(name, f"converted to {normal.canonical}", values, scaled)
     return Benchmark(
         name=name,
         unit=normal.canonical,
         direction=Direction(direction) if direction is not None else normal.direction,
         samples=values,
-        summary=summary.scaled(normal.factor) if summary is not None and not values else None,
+        summary=scaled,
         metadata=clean_tree(dict(metadata or {})),
         rounds=tuple(int(r) for r in rounds),
     )
+
+
+def _check_range(name: str, where: str, values: Sequence[float], summary: Summary | None) -> None:
+    """ValueError when a sample or a summary statistic is out of `magnitude`'s range."""
+    statistics = [] if summary is None else [summary.mean, summary.stddev, summary.median]
+    if summary is not None:
+        statistics += [summary.minimum, summary.maximum, summary.iqr]
+    for label, numbers in (
+        ("a sample", values),
+        ("a summary statistic", [v for v in statistics if v is not None]),
+    ):
+        found = first_problem(numbers)
+        if found is not None:
+            raise ValueError(f"benchmark {name!r}: {label} {where} {found}")
 
 
 def combine(first: Benchmark, second: Benchmark, source: str) -> Benchmark:
