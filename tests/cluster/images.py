@@ -333,6 +333,9 @@ def ensure(image: Image, say=print) -> Path:
             buildah("pull", f"docker-archive:{IMAGES[2].archive()}")
     image.make()
     save(image.ref, archive)
+    # Each rebuild leaves the previous build's stages behind, untagged: drop them, or the
+    # storage grows by a few hundred MB with every change to perfbot's code.
+    buildah("rmi", "--prune")
     for stale in images_dir().glob(f"{image.name}-*.tar"):
         if stale != archive:
             stale.unlink()
