@@ -23,7 +23,7 @@ import requests
 
 from tests.bot.payloads import delivery_headers, encode, pr_comment
 from tests.bot.stack import APP_ID, app_key
-from tests.cluster import argo, images, install, node
+from tests.cluster import argo, images, install, node, pki
 from tests.cluster.__main__ import bring_up
 from tests.standins.github_server import GitHubStandIn
 from workflows.local.demo import make_repository
@@ -101,45 +101,10 @@ def demo_repo(cluster: node.Node, tmp_path_factory: pytest.TempPathFactory) -> D
 
 
 def git_server_certificate(cluster: node.Node) -> tuple[Path, Path]:
-    ca_crt, ca_key = images.git_ca()
-    folder = cluster.root / "git-tls"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "ext").write_text(f"subjectAltName=IP:{node.NODE_IP}\nextendedKeyUsage=serverAuth\n")
-    for argv in (
-        [
-            "openssl",
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "tls.key",
-            "-out",
-            "tls.csr",
-            "-subj",
-            "/CN=perfbot-node-git",
-        ],
-        [
-            "openssl",
-            "x509",
-            "-req",
-            "-in",
-            "tls.csr",
-            "-CA",
-            str(ca_crt),
-            "-CAkey",
-            str(ca_key),
-            "-CAcreateserial",
-            "-out",
-            "tls.crt",
-            "-days",
-            "2",
-            "-extfile",
-            "ext",
-        ],
-    ):
-        subprocess.run(argv, cwd=folder, check=True, capture_output=True)
-    return folder / "tls.crt", folder / "tls.key"
+    extensions = f"subjectAltName=IP:{node.NODE_IP}\nextendedKeyUsage=serverAuth\n"
+    return pki.sign(
+        cluster.root / "git-tls", images.git_ca(), "tls", "/CN=perfbot-node-git", extensions, 2
+    )
 
 
 @dataclass

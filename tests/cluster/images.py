@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.cluster import build
+from tests.cluster import build, pki
 
 ROOT = build.ROOT
 PAUSE_SOURCE = build.HERE / "pause"
@@ -139,30 +139,10 @@ def git_ca() -> tuple[Path, Path]:
     GitHub's; it is the only CA added, and only in this harness's image.
     """
     folder = build.cache_root() / "cluster" / "git-ca"
-    crt, key = folder / "ca.crt", folder / "ca.key"
-    if not crt.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-keyout",
-                str(key),
-                "-out",
-                str(crt),
-                "-days",
-                "3650",
-                "-subj",
-                "/CN=perfbot-cluster-git-ca",
-            ],
-            check=True,
-            capture_output=True,
-        )
-    return crt, key
+    crt, key = folder / "perfbot-cluster-git-ca.crt", folder / "perfbot-cluster-git-ca.key"
+    if crt.is_file() and key.is_file():
+        return crt, key
+    return pki.make_ca(folder, "perfbot-cluster-git-ca", days=3650)
 
 
 def make_argoexec() -> None:

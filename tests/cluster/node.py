@@ -30,6 +30,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.cluster import pki
+
 NETNS = "perfbot-node"
 NODE_NAME = "perfbot-node"
 NODE_IP = "10.213.0.2"
@@ -216,10 +218,6 @@ def make_network(node: Node) -> None:
 
 
 # --- certificates -----------------------------------------------------------------------------
-def openssl(node: Node, *args: str) -> None:
-    node.run(["openssl", *args], cwd=node.pki)
-
-
 def make_certificates(node: Node) -> None:
     """A CA, the API server's serving certificate, one admin client, the service-account keys.
 
@@ -227,72 +225,17 @@ def make_certificates(node: Node) -> None:
     and one identity keeps the harness small. The bot and the workflows use their own service
     accounts and RBAC from perfbot's manifests, which is what the tests check.
     """
-    node.pki.mkdir(parents=True, exist_ok=True)
-    openssl(
-        node,
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "30",
-        "-subj",
-        "/CN=perfbot-cluster-ca",
-    )
-    names = [
-        "kubernetes",
-        "kubernetes.default",
-        "kubernetes.default.svc",
-        "kubernetes.default.svc.cluster.local",
-        "localhost",
-        NODE_NAME,
-    ]
+    ca = pki.make_ca(node.pki, "ca", days=30)
+    names = ["kubernetes", "kubernetes.default", "kubernetes.default.svc",
+             "kubernetes.default.svc.cluster.local", "localhost", NODE_NAME]  # fmt: skip
     ips = ["127.0.0.1", NODE_IP, API_SERVICE_IP]
     san = ",".join([*(f"DNS:{n}" for n in names), *(f"IP:{i}" for i in ips)])
-    (node.pki / "server.ext").write_text(f"subjectAltName={san}\nextendedKeyUsage=serverAuth\n")
-    (node.pki / "client.ext").write_text("extendedKeyUsage=clientAuth\n")
-    for name, subject, ext in (
-        ("apiserver", "/CN=kube-apiserver", "server.ext"),
-        ("admin", "/O=system:masters/CN=perfbot-admin", "client.ext"),
-    ):
-        openssl(
-            node,
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            f"{name}.key",
-            "-out",
-            f"{name}.csr",
-            "-subj",
-            subject,
-        )
-        openssl(
-            node,
-            "x509",
-            "-req",
-            "-in",
-            f"{name}.csr",
-            "-CA",
-            "ca.crt",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            f"{name}.crt",
-            "-days",
-            "30",
-            "-extfile",
-            ext,
-        )
-    openssl(node, "genrsa", "-out", "sa.key", "2048")
-    openssl(node, "rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub")
+    pki.sign(node.pki, ca, "apiserver", "/CN=kube-apiserver",
+             f"subjectAltName={san}\nextendedKeyUsage=serverAuth\n", days=30)  # fmt: skip
+    pki.sign(node.pki, ca, "admin", "/O=system:masters/CN=perfbot-admin",
+             "extendedKeyUsage=clientAuth\n", days=30)  # fmt: skip
+    pki.openssl(node.pki, "genrsa", "-out", "sa.key", "2048")
+    pki.openssl(node.pki, "rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub")
     write_kubeconfig(node, node.kubeconfig, f"https://{NODE_IP}:{API_PORT}")
 
 
