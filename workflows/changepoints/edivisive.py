@@ -29,6 +29,7 @@ How it works:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -103,7 +104,7 @@ def e_divisive(
     found: list[Split] = []
     candidates: dict[tuple[int, int], tuple[int, float] | None] = {}
     while True:
-        for start, end in zip(bounds, bounds[1:], strict=False):
+        for start, end in pairwise(bounds):
             if (start, end) not in candidates:
                 split = best_split(values[start:end], min_size=min_size)
                 candidates[start, end] = None if split is None else (start + split[0], split[1])
