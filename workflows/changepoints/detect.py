@@ -4,16 +4,17 @@ The series is each main-branch run's head median (`Store.series`), oldest first.
 runs on the logarithm of the values, so a step is judged by its ratio (+10 % is +10 % whether
 the benchmark takes 1 ms or 1 s) and a slowdown and the matching speed-up weigh the same.
 
-E-Divisive tells *where* the distribution changed; how big the step is comes from the runs
-right around it (the medians of up to `LEVEL_RUNS` runs on each side, within the neighbouring
-segments), not from whole segments: a level that drifts slowly would otherwise be split into
-segments whose averages differ although no commit moved it, and a slow drift is no step at a
-commit. A change point is kept only if the runs right around it differ clearly too: a
-Mann-Whitney test of the runs before against the runs after (`window_p_value`, at most
-`max_p_value`; rank-based, so an outlier among them counts as one run, like Otava's t-test of
-neighbouring segments but robust), and a step of at least `min_magnitude`, since a team cannot
-act on a statistically clear 0.5 % move of main. The weakest are dropped first and the
-neighbours' windows measured again after each.
+E-Divisive tells *where* the distribution changed, and a level that drifts (a machine pool
+that changes over weeks) changes its distribution too, so E-Divisive splits a drift into
+segments although no commit moved it. A change point is therefore kept only if the runs right
+around it (up to `LEVEL_RUNS` on each side, within the neighbouring segments) show a step
+too, both as they are and with their common slope taken out (`_slope`: the jump at the commit
+is what a drift lacks): a Mann-Whitney test of the runs before against the runs after
+(`window_p_value`, at most `max_p_value`; rank-based, so an outlier among them counts as one
+run, like Otava's t-test of neighbouring segments but robust), and a step of at least
+`min_magnitude`, since a team cannot act on a statistically clear 0.5 % move of main. The
+weakest are dropped first and the neighbours' windows measured again after each. The
+magnitude reported is the step with the slope taken out.
 """
 
 from __future__ import annotations
@@ -99,20 +100,36 @@ class _Window:
         return float(np.expm1(self.after - self.before))
 
 
-def _windows(values: np.ndarray, splits: Sequence[Split]) -> list[_Window]:
+def _windows(values: np.ndarray, splits: Sequence[Split], *, detrend: bool = True) -> list[_Window]:
     """Per split, up to LEVEL_RUNS runs on each side of it, not reaching past the
-    neighbouring splits: their median levels and how clearly they differ."""
+    neighbouring splits, with the windows' common slope taken out: their levels at the split
+    and how clearly they differ."""
     bounds = [0, *(s.index for s in splits), len(values)]
     windows = []
     for number, split in enumerate(splits, start=1):
         start = max(bounds[number - 1], split.index - LEVEL_RUNS)
         end = min(bounds[number + 1], split.index + LEVEL_RUNS)
-        before, after = values[start : split.index], values[split.index : end]
+        runs = np.arange(start, end) - split.index
+        slope = _slope(values[start:end], runs < 0) if detrend else 0.0
+        level = values[start:end] - slope * runs
+        before, after = level[runs < 0], level[runs >= 0]
         test = mannwhitneyu(before, after, alternative="two-sided")
         windows.append(
             _Window(float(np.median(before)), float(np.median(after)), float(test.pvalue))
         )
     return windows
+
+
+def _slope(values: np.ndarray, before: np.ndarray) -> float:
+    """The drift per run on both sides of a split: the median slope between two runs on the
+    same side (Theil-Sen, pooled; pairs across the split would measure the step itself).
+    Taken out of the windows, a level that drifts steadily shows no step; one that jumps at the
+    split still does."""
+    slopes = []
+    for side in (values[before], values[~before]):
+        i, j = np.triu_indices(len(side), k=1)
+        slopes.append((side[j] - side[i]) / (j - i))
+    return float(np.median(np.concatenate(slopes)))
 
 
 def _clear_enough(
@@ -122,11 +139,16 @@ def _clear_enough(
     p-value of at most `max_p_value`, dropping the weakest first."""
     kept = list(splits)
     while kept:
-        windows = _windows(values, kept)
+        pairs = zip(_windows(values, kept), _windows(values, kept, detrend=False), strict=True)
         weak = [
-            (w.p_value > max_p_value, -abs(w.magnitude), number)
-            for number, w in enumerate(windows)
-            if w.p_value > max_p_value or abs(w.magnitude) < min_magnitude
+            (
+                max(w.p_value, raw.p_value) > max_p_value,
+                -min(abs(w.magnitude), abs(raw.magnitude)),
+                n,
+            )
+            for n, (w, raw) in enumerate(pairs)
+            if max(w.p_value, raw.p_value) > max_p_value
+            or min(abs(w.magnitude), abs(raw.magnitude)) < min_magnitude
         ]
         if not weak:
             break
