@@ -15,6 +15,7 @@ import pygal
 from pygal.style import Style
 
 from workflows.history import Point
+from workflows.history.units import scale
 
 WIDTH = 760
 HEIGHT = 260
@@ -26,18 +27,6 @@ STYLE = Style(
     colors=("#0969da", "#bc4c00"),
     font_family="DejaVu Sans, sans-serif",
 )
-TIME_SCALES = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
-
-
-def scale(unit: str, values: Sequence[float]) -> tuple[float, str]:
-    """A factor to divide by and the unit it gives: seconds become ms, µs or ns."""
-    if unit != "s" or not values:
-        return 1.0, unit
-    typical = sorted(values)[len(values) // 2]
-    for factor, name in TIME_SCALES:
-        if typical >= factor:
-            return factor, name
-    return TIME_SCALES[-1]
 
 
 def trend(title: str, points: Sequence[Point], head: float | None = None) -> str:

@@ -19,7 +19,7 @@ magnitude reported is the step with the slope taken out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -154,3 +154,10 @@ def _clear_enough(
             break
         del kept[max(weak)[2]]
     return kept
+
+
+def across(series: Mapping[str, Sequence[Point]]) -> list[ChangePoint]:
+    """The change points of every benchmark's series, newest first (then by benchmark): what
+    moved on main lately, whichever benchmark it was."""
+    found = [c for name, points in series.items() for c in change_points(name, points)]
+    return sorted(found, key=lambda c: (-c.run_id, c.benchmark))
