@@ -15,33 +15,29 @@ import pygal
 from pygal.style import Style
 
 from workflows.history import Point
+from workflows.history.units import scale
 
 WIDTH = 760
 HEIGHT = 260
 MAIN_TITLE = "main branch"
 HEAD_TITLE = "this run's head"
+CHANGE_TITLE = "change point (first run at the new level)"
 STYLE = Style(
     background="white",
     plot_background="white",
-    colors=("#0969da", "#bc4c00"),
+    colors=("#0969da", "#bc4c00", "#cf222e"),
     font_family="DejaVu Sans, sans-serif",
 )
-TIME_SCALES = ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs"), (1e-9, "ns"))
 
 
-def scale(unit: str, values: Sequence[float]) -> tuple[float, str]:
-    """A factor to divide by and the unit it gives: seconds become ms, µs or ns."""
-    if unit != "s" or not values:
-        return 1.0, unit
-    typical = sorted(values)[len(values) // 2]
-    for factor, name in TIME_SCALES:
-        if typical >= factor:
-            return factor, name
-    return TIME_SCALES[-1]
-
-
-def trend(title: str, points: Sequence[Point], head: float | None = None) -> str:
-    """The series as an SVG element (with `head`, the run's point after it)."""
+def trend(
+    title: str,
+    points: Sequence[Point],
+    head: float | None = None,
+    changes: Sequence[int] = (),
+) -> str:
+    """The series as an SVG element (with `head`, the run's point after it; with `changes`,
+    the runs of these ids marked as change points)."""
     values = [p.value for p in points if p.value is not None]
     unit = points[0].unit if points else "s"
     factor, shown_unit = scale(unit, values + ([head] if head is not None else []))
@@ -51,7 +47,7 @@ def trend(title: str, points: Sequence[Point], head: float | None = None) -> str
         style=STYLE,
         js=[],  # no script from elsewhere: the SVG stands alone
         title=f"{title} ({shown_unit})",
-        show_legend=head is not None,
+        show_legend=head is not None or bool(changes),
         legend_at_bottom=True,
         x_label_rotation=30,
         show_minor_x_labels=False,
@@ -67,6 +63,9 @@ def trend(title: str, points: Sequence[Point], head: float | None = None) -> str
     chart.x_labels = labels
     chart.x_labels_major = labels[:: max(1, len(labels) // 10)]
     chart.add(MAIN_TITLE, main)
+    if changes:
+        marked = [m if p.run_id in changes else None for p, m in zip(points, main, strict=False)]
+        chart.add(CHANGE_TITLE, marked + [None] * (len(main) - len(points)), dots_size=7)
     if head is not None:
         chart.add(HEAD_TITLE, [None] * len(points) + [head / factor], dots_size=6)
     return chart.render(is_unicode=True, disable_xml_declaration=True)

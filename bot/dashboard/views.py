@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from bot.dashboard import charts, current_store, markdown
+from workflows.changepoints.detect import across, change_points
 from workflows.compare.report_reading import row_verdict
 from workflows.history import Store
 from workflows.history.noise import WINDOW, assess
@@ -25,6 +26,7 @@ blueprint = Blueprint(
 )
 MAX_WORKFLOW_NAME = 253  # a Kubernetes object name
 MAX_RUN_ID = 2**63 - 1  # the store's BIGINT key: a larger id is no run, not a database error
+CHANGE_POINT_RUNS = 200  # the main-branch runs the job's change-points page looks at
 MAX_CHARTS = 12  # a run page draws the changed benchmarks' trends, at most this many
 NO_STORE = "no results history is configured (PERFBOT_HISTORY_URL)"
 MISSING = "the {} query parameter is required"
@@ -120,12 +122,27 @@ def benchmark() -> str:
     flagged = store.flagged(repo, name, bench)
     if not series and not flagged:
         abort(404, f"no runs of {bench} in {repo} {name}")
+    changes = change_points(bench, series)
+    marked = [c.run_id for c in changes]
     return render_template(
         "benchmark.html",
         repo=repo,
         job=name,
         name=bench,
-        chart=charts.trend(bench, series) if series else "",
+        chart=charts.trend(bench, series, changes=marked) if series else "",
         points=len(series),
+        changes=list(reversed(changes)),
         flagged=flagged,
+    )
+
+
+@blueprint.get("/changes")
+def changes() -> str:
+    """Where main moved lately, across all of a job's benchmarks: the change points of each
+    benchmark's series over the last CHANGE_POINT_RUNS main-branch runs, newest first."""
+    store = _store()
+    repo, name = _arg("repo"), _arg("job")
+    series = store.recent_series(repo, name, runs_back=CHANGE_POINT_RUNS)
+    return render_template(
+        "changes.html", repo=repo, job=name, runs=CHANGE_POINT_RUNS, changes=across(series)
     )

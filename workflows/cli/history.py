@@ -3,8 +3,11 @@
 It reads the same store the bot writes (a SQLite file, or the cluster's PostgreSQL by URL),
 without Flask: `perfbot history --store perfbot-out/history.sqlite` after `make demo`.
 With `--benchmark NAME` (and `--repo`, `--job` when the store holds several) it prints the
-benchmark's series over the main branch's runs instead. Exit 2 for a store that cannot be
-opened or a benchmark without a series.
+benchmark's series over the main branch's runs instead. With `--change-points` it prints where
+main moved (workflows/changepoints): that benchmark's change points, or without `--benchmark`
+every benchmark's, newest first, over the last `--limit` main-branch runs (default
+CHANGE_POINT_RUNS: E-Divisive needs runs on both sides of a step). Exit 2 for a store that
+cannot be opened or a benchmark without a series.
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ AMBIGUOUS = "the store holds several jobs ({}): name one with --repo and --job"
 NO_SERIES = "no main-branch series of {!r} in {} {}"
 RUN_LINE = "{id:>5}  {when}  {repo} {job}  {what:<14} {head}  {verdict}"
 POINT_LINE = "{when}  {head}  {value}  {verdict}"
+CHANGE_LINE = (
+    "{when}  {previous}..{commit}  {magnitude:+.1f} %  {before} → {after} {unit}  p={p:.3f}"
+)
+RUNS_SHOWN = 20
+CHANGE_POINT_RUNS = 200
 
 
 def _open(target: str) -> Store:
@@ -76,7 +84,17 @@ store_option = click.option(
 @click.option("--job", default=None, help="Only this job.")
 @click.option("--benchmark", default=None, help="Print this benchmark's main-branch series.")
 @click.option("--main-only", is_flag=True, help="Only runs of the main branch (pushes, local).")
-@click.option("--limit", type=click.IntRange(1, 10_000), default=20, show_default=True)
+@click.option(
+    "--change-points",
+    is_flag=True,
+    help="Where main moved: the change points of --benchmark, or of every benchmark.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=None,
+    help=f"Runs to list or read [default: {RUNS_SHOWN}; {CHANGE_POINT_RUNS} for --change-points]",
+)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -86,12 +104,17 @@ def command(
     job: str | None,
     benchmark: str | None,
     main_only: bool,
-    limit: int,
+    change_points: bool,
+    limit: int | None,
     fmt: str,
 ) -> None:
-    """List recorded runs, or a benchmark's series on the main branch."""
+    """List recorded runs, a benchmark's series on the main branch, or where main moved."""
     opened = _open(store)
     try:
+        if change_points:
+            _change_points(opened, repo, job, benchmark, limit or CHANGE_POINT_RUNS, fmt)
+            return
+        limit = limit or RUNS_SHOWN
         if benchmark is not None:
             _series(opened, repo, job, benchmark, limit, fmt)
         else:
@@ -139,6 +162,53 @@ def _series(
                 head=point.head_sha[:12],
                 value="—" if point.value is None else f"{point.value:.6g}",
                 verdict=point.verdict,
+            )
+        )
+
+
+def _change_points(
+    store: Store, repo: str | None, job: str | None, benchmark: str | None, limit: int, fmt: str
+) -> None:
+    from workflows.changepoints.detect import across, change_points
+    from workflows.history.units import scale
+
+    repo, job = _job(store, repo, job)
+    if benchmark is None:
+        found = across(store.recent_series(repo, job, runs_back=limit))
+        what = f"{repo} {job}"
+    else:
+        points = store.series(repo, job, benchmark, limit=limit)
+        if not points:
+            raise BadInput(NO_SERIES.format(benchmark, repo, job))
+        found = list(reversed(change_points(benchmark, points)))
+        what = f"{benchmark} · {repo} {job}"
+    if fmt == "json":
+        document = {
+            "repo": repo,
+            "job": job,
+            "benchmark": benchmark,
+            "runs": limit,
+            "change_points": [c.to_dict() for c in found],
+        }
+        click.echo(json.dumps(document, indent=2))
+        return
+    count = f"{len(found)} change point{'' if len(found) == 1 else 's'}" if found else "none"
+    click.echo(f"{what} · last {limit} main-branch runs · change points: {count}")
+    for change in found:
+        if benchmark is None:
+            click.echo(change.benchmark)
+        factor, unit = scale(change.unit, [change.before, change.after])
+        click.echo(
+            "  "
+            + CHANGE_LINE.format(
+                when=change.recorded_at.strftime("%Y-%m-%d %H:%M"),
+                previous=change.previous[:12],
+                commit=change.commit[:12],
+                magnitude=change.magnitude * 100,
+                before=f"{change.before / factor:.4g}",
+                after=f"{change.after / factor:.4g}",
+                unit=unit,
+                p=change.p_value,
             )
         )
 
