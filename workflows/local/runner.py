@@ -127,7 +127,7 @@ def prepare(request: LocalRun) -> Prepared:
     )  # fmt: skip
     if request.rounds is not None:
         parameters[ROUNDS] = str(request.rounds)
-    warnings = tuple(cautions(repo, request.head, base_sha, head_sha))
+    warnings = tuple(cautions(repo, request.head, base_sha, head_sha, config=config_path))
     return Prepared(repo, repo_name, job.name, base_sha, head_sha, template, parameters,
                     warnings)  # fmt: skip
 
