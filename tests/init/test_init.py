@@ -168,6 +168,7 @@ def test_the_written_file_explains_itself(make_repo):
     assert len(comments) >= 10
     assert "sum_test.go has `func Benchmark" in text
     assert "builder_image" in text  # what Argo would need besides
+    assert max(len(line) for line in comments) <= 100
 
 
 @pytest.mark.slow
@@ -193,3 +194,12 @@ def test_the_written_job_runs_as_written_with_perfbot_run_local(
         "round-001.txt",
         "round-002.txt",
     ]
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_the_written_comments_fit_the_line_length(make_repo, kind):
+    root = make_repo(KINDS[kind])
+    assert init("--repo", str(root)).exit_code == 0
+    text = (root / "perfbot.yaml").read_text()
+    long = [line for line in text.splitlines() if line.lstrip().startswith("#") and len(line) > 100]
+    assert long == []

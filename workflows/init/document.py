@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import textwrap
 from pathlib import Path
 
 from workflows.init.kinds import Found
@@ -19,6 +20,7 @@ REMOTE = re.compile(
 )
 UNSAFE = re.compile(r"[^a-z0-9-]+")
 MAX_JOB = 40
+WIDTH = 96  # comment lines of the written file
 
 
 def repository_name(root: Path) -> str:
@@ -51,10 +53,15 @@ def document(found: Found, repo: str, job: str) -> str:
     from workflows.config import parse_config
 
     env = "".join(f"\n            {k}: {json.dumps(v)}" for k, v in found.env.items())
-    notes = "".join(f"\n# - {note}" for note in found.notes)
+    notes = "".join(
+        "\n" + textwrap.fill(note, WIDTH, initial_indent="# - ", subsequent_indent="#   ")
+        for note in found.notes
+    )
+    found_line = textwrap.fill(f"Found: {found.evidence}.", WIDTH, initial_indent="# ",
+                               subsequent_indent="#   ")  # fmt: skip
     text = f"""\
 # perfbot.yaml, written by `perfbot init` (docs/config.md describes every key).
-# Found: {found.evidence}.{notes}
+{found_line}{notes}
 #
 # Try it: `perfbot run --local --base HEAD` (an A/A run: both sides this commit, so any
 # difference is noise), then `perfbot run --local --base main --record` on a branch.
