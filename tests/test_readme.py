@@ -44,3 +44,35 @@ def test_every_example_file_the_readme_names_exists(project_root: Path, readme: 
     paths = set(re.findall(r"\b(examples/[\w./-]+\.json)\b", readme))
     assert paths
     assert [p for p in paths if not (project_root / p).is_file()] == []
+
+
+def test_every_config_file_a_readme_command_names_exists(project_root: Path, readme: str) -> None:
+    """A newcomer copies `perfbot render --config X`: X must be there."""
+    paths = set(re.findall(r"perfbot \w+ [^`\n]*--config (\S+?)[`\s]", readme))
+    assert paths
+    assert [p for p in paths if not (project_root / p).is_file()] == []
+
+
+def test_the_cli_table_lists_every_subcommand(readme: str) -> None:
+    from workflows.cli import SUBCOMMANDS
+
+    listed = set(re.findall(r"^\| `perfbot (\w+)", readme, re.M))
+    assert sorted(set(SUBCOMMANDS) - listed) == []
+    assert sorted(listed - set(SUBCOMMANDS)) == []
+
+
+def test_the_readme_names_every_kind_perfbot_init_detects(readme: str) -> None:
+    from workflows.init.kinds import DETECTORS
+
+    section = readme[readme.index("## Your own project") : readme.index("## The CLI")]
+    named = {
+        "make": "Makefile `bench` target",
+        "pytest-benchmark": "pytest-benchmark",
+        "go": "go test -bench",
+        "google-benchmark": "Google Benchmark",
+        "hyperfine": "`hyperfine`",
+    }
+    assert sorted(named) == sorted(kind for kind, _ in DETECTORS)
+    assert [kind for kind, words in named.items() if words not in section] == []
+    for command in ("perfbot init", "perfbot run --local --base HEAD", "--record"):
+        assert command in section

@@ -106,3 +106,24 @@ def test_ctrl_c_during_the_benchmark_keeps_the_rounds_measured_so_far(repo, tmp_
     assert "kept the " in stderr
     assert (out / "results" / "base" / "round-001.json").is_file()
     assert (out / "results" / "head" / "round-001.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("edited", "warned"),
+    [
+        (["perfbot.yaml"], False),  # the config is read from the working tree: it is used
+        (["perfbot.yaml", "version.txt"], True),  # another change still is not measured
+        (["version.txt"], True),
+    ],
+)
+def test_an_edited_config_alone_is_not_called_unmeasured(repo, edited, warned):
+    (repo / "perfbot.yaml").write_text("# committed\n")
+    from tests.local.conftest import git
+
+    git(repo, "add", "perfbot.yaml")
+    git(repo, "commit", "--quiet", "-m", "config")
+    for name in edited:
+        (repo / name).write_text("edited\n")
+    head = commit(repo, "HEAD")
+    found = cautions(repo, "HEAD", commit(repo, "first"), head, config=repo / "perfbot.yaml")
+    assert any("uncommitted changes" in line for line in found) is warned

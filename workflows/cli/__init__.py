@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, str] = {
     "history": "workflows.cli.history",
     "dashboard": "bot.dashboard.cli",
     "upload": "workflows.cli.upload",
+    "init": "workflows.cli.init",
 }
 
 

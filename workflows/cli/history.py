@@ -80,7 +80,7 @@ store_option = click.option(
 
 @click.command(name="history")
 @store_option
-@click.option("--repo", default=None, help="Only this repository (owner/name or a local name).")
+@click.option("--repo", default=None, help="Only this repository (owner/name, as in the config).")
 @click.option("--job", default=None, help="Only this job.")
 @click.option("--benchmark", default=None, help="Print this benchmark's main-branch series.")
 @click.option("--main-only", is_flag=True, help="Only runs of the main branch (pushes, local).")

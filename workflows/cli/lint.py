@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from workflows.cli.errors import EXIT_FAILED_CHECK, BadInput
-from workflows.cli.render import CONFIG_HELP, load
+from workflows.cli.render import CONFIG_HELP, LOCAL_ONLY, cluster_gaps, load
 
 SAMPLE_HEAD = "3f2c9e1d" * 5
 SAMPLE_BASE = "8d1e0aa4" * 5
@@ -32,6 +32,10 @@ SKIPPED_FILES = ("kustomization.yaml", "kustomization.yml")
 ACCEPTED = "Argo accepts all of it: {summary}"
 REFUSED = "Argo refuses {count} of it: {summary}"
 NO_FILES = "no YAML or JSON manifests in {path}"
+NOT_FOR_ARGO = (
+    "Argo would not get {count} of it: perfbot render refuses it ({local}); "
+    "add the images, then lint again to run Argo's validator"
+)
 
 
 def submissions(config) -> dict[str, dict[str, Any]]:  # config: PerfbotConfig
@@ -113,6 +117,20 @@ def expand(paths: tuple[Path, ...]) -> list[Path]:
     return found
 
 
+def refuse_gaps(config, config_path: str) -> None:
+    """Jobs without the images Argo needs: render refuses them, so lint must not accept them.
+
+    They cannot be rendered, so Argo's validator has nothing to check until they are fixed.
+    """
+    gaps = cluster_gaps(config)
+    if not gaps:
+        return
+    for gap in gaps:
+        click.echo(f"{config_path}: {gap}")
+    click.echo(NOT_FOR_ARGO.format(count=len(gaps), local=LOCAL_ONLY), err=True)
+    raise SystemExit(EXIT_FAILED_CHECK)
+
+
 def report(verdict, scratch: Path | None = None) -> None:
     for line in verdict.problems:
         if scratch is not None:  # name the rendered file, not the temporary directory
@@ -151,6 +169,7 @@ def command(paths: tuple[Path, ...], config_path: str, build_only: bool) -> None
             report(argo_validate.validate(expand(paths), announce=announce))
             return
         config = load(config_path)
+        refuse_gaps(config, config_path)
         with tempfile.TemporaryDirectory(prefix="perfbot-lint-") as scratch:
             root = Path(scratch)
             written = []

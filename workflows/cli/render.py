@@ -15,6 +15,15 @@ from workflows.cli.errors import EXIT_FAILED_CHECK, BadInput
 CONFIG_HELP = "perfbot.yaml to read (default: $PERFBOT_CONFIG, else ./perfbot.yaml)."
 
 
+LOCAL_ONLY = "perfbot run --local can run it"
+
+
+def cluster_gaps(config) -> list[str]:  # config: PerfbotConfig
+    """Why jobs cannot run on Argo (images left out): render refuses them, lint reports them."""
+    return [gap for repo in config.repos.values() for job in repo.jobs.values()
+            for gap in job.cluster_gaps()]  # fmt: skip
+
+
 def load(config_path: str):  # -> PerfbotConfig (imported lazily with pydantic)
     from workflows.config import ConfigError, load_config
 
@@ -45,10 +54,9 @@ def command(config_path: str, out: Path, check: bool) -> None:
     from workflows.pipeline.render import drift, render, write
 
     config = load(config_path)
-    gaps = [gap for repo in config.repos.values() for job in repo.jobs.values()
-            for gap in job.cluster_gaps()]  # fmt: skip
+    gaps = cluster_gaps(config)
     if gaps:
-        raise BadInput(f"{config_path}: {'; '.join(gaps)} (perfbot run --local can run it)")
+        raise BadInput(f"{config_path}: {'; '.join(gaps)} ({LOCAL_ONLY})")
     files = render(config, source=Path(config_path).name)
     if check:
         found = drift(files, out)

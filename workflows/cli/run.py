@@ -106,7 +106,7 @@ def command(
     if record:
         from workflows.cli.history import record_run
 
-        name = repo.resolve().name
+        name = outcome.repo_name or repo.resolve().name  # owner/name, as the bot records
         click.echo(
             record_run(outcome.out, store=history, repo=repo, name=name, base=base, head=head)
         )

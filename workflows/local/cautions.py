@@ -21,17 +21,25 @@ SAME_COMMIT = (
 )
 
 
-def cautions(repo: Path, head_ref: str, base_sha: str, head_sha: str) -> list[str]:
+def cautions(
+    repo: Path, head_ref: str, base_sha: str, head_sha: str, config: Path | None = None
+) -> list[str]:
+    """`config`, read from the working tree and so used as edited, is not an unmeasured change."""
     found = []
     head_of_checkout = git(repo, "rev-parse", "--verify", "--quiet", "HEAD", check=False)
-    if head_of_checkout.stdout.strip() == head_sha and _dirty(repo):
+    if head_of_checkout.stdout.strip() == head_sha and _dirty(repo, config):
         found.append(UNCOMMITTED.format(ref=head_ref, sha=head_sha[:10], repo=repo))
     if base_sha == head_sha:
         found.append(SAME_COMMIT.format(sha=head_sha[:10]))
     return found
 
 
-def _dirty(repo: Path) -> bool:
-    """Changes to tracked files, staged or not; untracked files (build output) do not count."""
-    status = git(repo, "status", "--porcelain", "--untracked-files=no", check=False)
-    return status.returncode == 0 and bool(status.stdout.strip())
+def _dirty(repo: Path, config: Path | None = None) -> bool:
+    """Changes to tracked files, staged or not; untracked files (build output) do not count,
+    nor does the config, which the run reads as it is on disk."""
+    status = git(repo, "status", "--porcelain", "-z", "--untracked-files=no", check=False)
+    if status.returncode != 0:
+        return False
+    used = config.resolve() if config is not None else None
+    changed = [entry[3:] for entry in status.stdout.split("\0") if len(entry) > 3]
+    return any((repo / path).resolve() != used for path in changed)

@@ -65,13 +65,38 @@ class RunContext:
             self.warn(text)
 
 
-def base_environment(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
-    """The user's environment without credentials, with this Python's `bin` first on PATH."""
+PROJECT_VENVS = (".venv", "venv")  # where a repository keeps its (untracked) environment
+
+
+def project_bin(repo: Path) -> Path | None:
+    """The `bin` of the repository's own virtual environment, if it has one at its root.
+
+    Steps run in fresh worktrees of commits, where an untracked venv does not exist, so a
+    job cannot name it by a relative path; it is put first on PATH instead (docs/local.md,
+    "Which Python a step runs"). A directory without `pyvenv.cfg` is not a venv.
+    """
+    for name in PROJECT_VENVS:
+        found = repo / name
+        if (found / "pyvenv.cfg").is_file() and (found / "bin").is_dir():
+            return found / "bin"
+    return None
+
+
+def base_environment(
+    environ: Mapping[str, str] = os.environ, first: Path | None = None
+) -> dict[str, str]:
+    """The user's environment without credentials, with this Python's `bin` first on PATH,
+    after `first` (the repository's own venv) when given."""
     env = {k: v for k, v in environ.items() if not _CREDENTIAL.search(k)}
     bin_dir = str(Path(sys.executable).parent)
     path = env.get("PATH", os.defpath)
     if bin_dir not in path.split(os.pathsep):
-        env["PATH"] = os.pathsep.join([bin_dir, path])
+        path = os.pathsep.join([bin_dir, path])
+    if first is not None:
+        path = os.pathsep.join(
+            [str(first), *(p for p in path.split(os.pathsep) if p != str(first))]
+        )
+    env["PATH"] = path
     env.pop("VIRTUAL_ENV_PROMPT", None)
     env[extensions.LOCAL_ENV] = "1"
     return env

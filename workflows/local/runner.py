@@ -30,7 +30,7 @@ from workflows.cli.errors import EXIT_INCONCLUSIVE as INCONCLUSIVE_CODE
 from workflows.cli.errors import BadInput
 from workflows.local import reports
 from workflows.local.cautions import cautions
-from workflows.local.containers import RunContext
+from workflows.local.containers import RunContext, base_environment, project_bin
 from workflows.local.executor import Executor, InvalidRun, RunResult
 from workflows.local.nodes import Node
 from workflows.local.preflight import NotRunnable
@@ -80,6 +80,7 @@ class Outcome:
     verdict: str
     out: Path
     result: RunResult
+    repo_name: str = ""  # the config's owner/name, what the history records the run under
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ def prepare(request: LocalRun) -> Prepared:
     )  # fmt: skip
     if request.rounds is not None:
         parameters[ROUNDS] = str(request.rounds)
-    warnings = tuple(cautions(repo, request.head, base_sha, head_sha))
+    warnings = tuple(cautions(repo, request.head, base_sha, head_sha, config=config_path))
     return Prepared(repo, repo_name, job.name, base_sha, head_sha, template, parameters,
                     warnings)  # fmt: skip
 
@@ -166,7 +167,13 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
         shutil.rmtree(logs)
     logs.mkdir(parents=True)
     work = Path(tempfile.mkdtemp(prefix="perfbot-local-"))
-    context = RunContext(work_dir=work, logs_dir=logs, worktrees=Worktrees(prepared.repo))
+    project = project_bin(prepared.repo)
+    context = RunContext(
+        work_dir=work,
+        logs_dir=logs,
+        worktrees=Worktrees(prepared.repo),
+        base_env=base_environment(first=project),
+    )
     title = (
         f"perfbot run --local · {prepared.job_name} · base {prepared.base_sha[:10]} "
         f"({request.base}) vs head {prepared.head_sha[:10]} ({request.head})"
@@ -175,6 +182,8 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
     display = progress
     for warning in prepared.warnings:
         display.warning(warning)
+    if project is not None:
+        display.warning(PROJECT_PYTHON.format(bin=project))
     try:
         try:
             executor = Executor(
@@ -202,7 +211,7 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
         code = EXIT_REGRESSION
     elif request.fail_on_regression and collected.verdict == "inconclusive":
         code = EXIT_INCONCLUSIVE
-    return Outcome(code, collected.text, collected.verdict, out, result)
+    return Outcome(code, collected.text, collected.verdict, out, result, prepared.repo_name)
 
 
 @contextmanager
@@ -244,10 +253,14 @@ def failure_message(result: RunResult, logs: Path, path: str | None = None) -> t
     return head + _log_tail(node, logs) + _which_python(node, path), EXIT_PIPELINE_FAILED
 
 
+PROJECT_PYTHON = (
+    "steps run `python` from {bin} (the repository's virtual environment, first on PATH)"
+)
 WHICH_PYTHON = (
-    "\nnote: `{name}` in this step is {found}: locally the Python that runs perfbot comes first "
-    "on PATH. To run another, name it in the command (`.venv/bin/python`, `python3.12`); see "
-    'docs/local.md, "Which Python a step runs"'
+    "\nnote: `{name}` in this step is {found}. Steps run in fresh worktrees of the commits, "
+    "without untracked files: a relative `.venv/bin/python` is not there. A `.venv` or `venv` "
+    "at the repository's root comes first on PATH, else the Python that runs perfbot; or "
+    'install the benchmark\'s tools there. See docs/local.md, "Which Python a step runs"'
 )
 _PYTHON = re.compile(r"python[0-9.]*")
 
