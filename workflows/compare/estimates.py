@@ -66,6 +66,8 @@ class Estimate:
     order_effect: float | None = None
     round_medians: tuple[float, float] | None = None  # median of the round medians per side
     round_centers: tuple[float, float] | None = None  # geometric mean of the paired rounds'
+    # each side's process medians (log), one per round and process: where modes show
+    process_medians: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def relative(difference: float, base_center: float) -> float:
@@ -78,8 +80,31 @@ def slow_sign(direction: Direction) -> int:
     return 1 if direction is Direction.LOWER else -1
 
 
-def _round_medians(logs: np.ndarray, rounds: np.ndarray, keep: np.ndarray) -> dict[int, float]:
-    return {int(r): float(np.median(logs[(rounds == r) & keep])) for r in np.unique(rounds[keep])}
+def _process_medians(
+    bench: Benchmark, logs: np.ndarray, keep: np.ndarray
+) -> dict[tuple[int, int], float]:
+    """(round, process) -> the median of that process's kept samples (log). With one process
+    a round, the process is 1 and this is the round's median."""
+    rounds, processes = bench.round_numbers[keep], bench.process_numbers[keep]
+    kept = logs[keep]
+    keys = rounds * (int(processes.max(initial=1)) + 1) + processes
+    found = {}
+    for key in np.unique(keys):
+        where = keys == key
+        found[(int(rounds[where][0]), int(processes[where][0]))] = float(np.median(kept[where]))
+    return found
+
+
+def _round_values(medians: dict[tuple[int, int], float]) -> dict[int, float]:
+    """Each round's value: the mean of its processes' medians (log), so each process, a draw
+    of its own, weighs the same however many samples it gave. Processes are nested in rounds,
+    and for a balanced design the mixed model's test of the side effect is the paired test
+    of these round means; the median of a few processes' medians would still follow the
+    majority's mode, so it averages nothing when the modes are about as likely."""
+    by_round: dict[int, list[float]] = {}
+    for (round_number, _), value in medians.items():
+        by_round.setdefault(round_number, []).append(value)
+    return {r: float(np.mean(values)) for r, values in sorted(by_round.items())}
 
 
 def _rounds_estimate(
@@ -93,8 +118,17 @@ def _rounds_estimate(
     min_rounds: int,
     confidence: float,
 ) -> Estimate:
-    base_rounds = _round_medians(lx, base.round_numbers, keep[0])
-    head_rounds = _round_medians(ly, head.round_numbers, keep[1])
+    base_processes = _process_medians(base, lx, keep[0])
+    head_processes = _process_medians(head, ly, keep[1])
+    everything = (np.ones(lx.size, dtype=bool), np.ones(ly.size, dtype=bool))
+    # Modes are looked for among all samples: a slow mode drawn by few processes is exactly
+    # what the side-wide outlier rule would set aside.
+    estimate.process_medians = (
+        np.array(list(_process_medians(base, lx, everything[0]).values())),
+        np.array(list(_process_medians(head, ly, everything[1]).values())),
+    )
+    base_rounds = _round_values(base_processes)
+    head_rounds = _round_values(head_processes)
     both = sorted(set(base_rounds) & set(head_rounds))
     estimate.paired_rounds = len(both)
     estimate.units = len(both)
@@ -176,6 +210,20 @@ def _raw_scale_estimate(
     return estimate
 
 
+def _slow_outliers(bench: Benchmark, logs: np.ndarray, slow: int) -> np.ndarray:
+    """The side's slow outliers; with several processes a round, each sample against its own
+    process's usual range: a process in the slow mode is a draw to weigh, not a burst of slow
+    samples to set aside."""
+    if not bench.processes:
+        return outliers.slow_outliers(logs, slow)
+    found = np.zeros(logs.size, dtype=bool)
+    groups = bench.round_numbers * (int(bench.process_numbers.max()) + 1) + bench.process_numbers
+    for group in np.unique(groups):
+        where = groups == group
+        found[where] = outliers.slow_outliers(logs[where], slow)
+    return found
+
+
 def raw_estimate(
     base: Benchmark,
     head: Benchmark,
@@ -192,7 +240,7 @@ def raw_estimate(
         return _raw_scale_estimate(base, head, min_samples, confidence)
     lx, ly = np.log(x), np.log(y)
     slow = slow_sign(direction)
-    keep = (~outliers.slow_outliers(lx, slow), ~outliers.slow_outliers(ly, slow))
+    keep = (~_slow_outliers(base, lx, slow), ~_slow_outliers(head, ly, slow))
     estimate = Estimate(
         set_aside=(int((~keep[0]).sum()), int((~keep[1]).sum())),
         rounds=(base.round_count, head.round_count),

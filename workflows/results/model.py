@@ -229,6 +229,7 @@ def make_benchmark(
     direction: Direction | str | None = None,
     metadata: Mapping[str, Any] | None = None,
     rounds: Iterable[int] = (),
+    processes: Iterable[int] = (),
 ) -> Benchmark:
     """A benchmark in canonical units; the direction defaults to the unit's (rates: higher).
     Every importer comes through here, so this is where text from the results is `clean`ed
@@ -252,6 +253,7 @@ def make_benchmark(
         summary=scaled,
         metadata=clean_tree(dict(metadata or {})),
         rounds=tuple(int(r) for r in rounds),
+        processes=tuple(int(p) for p in processes),
     )
 
 
