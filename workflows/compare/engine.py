@@ -213,6 +213,7 @@ class Comparison:
     head_results: ResultSet | None = None
     confirmation: Mapping[str, Any] | None = None  # the confirmation run, when one was judged
     measured: tuple[BenchmarkComparison, ...] = ()  # perfbot's own figures, shown, not judged
+    busy: str | None = None  # the machine's load or steal was above what a run can bear
 
     @property
     def verdict(self) -> Verdict:
@@ -555,6 +556,7 @@ def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = N
         base_results=base,
         head_results=head,
         measured=measured,
+        busy=environment.busy(base.metadata, head.metadata),
     )
 
 

@@ -147,6 +147,7 @@ def report_dict(comparison: Comparison, facts: RunFacts | None = None) -> dict[s
         "head": {"source": comparison.head_source, "metadata": dict(comparison.head_metadata)},
         "warnings": list(comparison.warnings),
         "not_comparable": comparison.not_comparable,
+        "busy": comparison.busy,
         "ignored": list(comparison.ignored),
         "provenance": provenance(comparison, facts).to_dict(),
         "confirmation": _mapping(comparison.confirmation),
