@@ -135,3 +135,28 @@ def test_find_modes_needs_two_groups_of_at_least_two():
     found = find_modes(np.log([1.0, 1.001, 1.5, 1.501]), math.log1p(0.04))
     assert found is not None
     assert found.slow == 2
+
+
+def _naive_split(logs: np.ndarray) -> tuple[int, float] | None:
+    ordered = np.sort(logs)
+    best = None
+    for k in range(2, ordered.size - 1):
+        low, high = ordered[:k], ordered[k:]
+        within = ((low - low.mean()) ** 2).sum() + ((high - high.mean()) ** 2).sum()
+        ratio = (high[0] - low[-1]) / math.sqrt(within / (ordered.size - 2))
+        if best is None or ratio > best[1]:
+            best = (ordered.size - k, ratio)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_split_is_the_widest_gap_against_the_spread_within_the_groups(seed):
+    rng = np.random.default_rng(seed)
+    slow = rng.random(12) < 0.4
+    slow[:2], slow[2:4] = True, False
+    logs = 0.01 * rng.standard_normal(12) + np.log1p(0.3) * slow
+    found = find_modes(logs, math.log1p(0.04))
+    slow_count, ratio = _naive_split(logs)
+    assert found is not None
+    assert ratio >= 5
+    assert found.slow == slow_count == int(slow.sum())

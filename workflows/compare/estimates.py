@@ -84,15 +84,21 @@ def _process_medians(
     bench: Benchmark, logs: np.ndarray, keep: np.ndarray
 ) -> dict[tuple[int, int], float]:
     """(round, process) -> the median of that process's kept samples (log). With one process
-    a round, the process is 1 and this is the round's median."""
+    a round, the process is 1 and this is the round's median. Sorted once, by group then
+    value, so each median is read off its segment: 1,000 rounds of 100 processes stay fast."""
     rounds, processes = bench.round_numbers[keep], bench.process_numbers[keep]
     kept = logs[keep]
-    keys = rounds * (int(processes.max(initial=1)) + 1) + processes
-    found = {}
-    for key in np.unique(keys):
-        where = keys == key
-        found[(int(rounds[where][0]), int(processes[where][0]))] = float(np.median(kept[where]))
-    return found
+    if kept.size == 0:
+        return {}
+    keys = rounds * (int(processes.max()) + 1) + processes
+    order = np.lexsort((kept, keys))
+    keys, values = keys[order], kept[order]
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    medians = (values[first + (counts - 1) // 2] + values[first + counts // 2]) / 2
+    return {
+        (int(r), int(p)): float(m)
+        for r, p, m in zip(rounds[order][first], processes[order][first], medians, strict=True)
+    }
 
 
 def _round_values(medians: dict[tuple[int, int], float]) -> dict[int, float]:
