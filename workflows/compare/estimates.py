@@ -80,25 +80,41 @@ def slow_sign(direction: Direction) -> int:
     return 1 if direction is Direction.LOWER else -1
 
 
+MEDIANS_ONE_BY_ONE = 200  # groups up to which each median is its own partition
+
+ProcessMedians = dict[tuple[int, int], float]
+
+
+def _medians(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, list[float]]:
+    """The first index of each group of `keys` (sorted) and the median of its `values`."""
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    if first.size <= MEDIANS_ONE_BY_ONE:
+        found = [float(np.median(values[a : a + c])) for a, c in zip(first, counts, strict=True)]
+        return first, found
+    # many small groups: one more sort, by group then value, beats a call per group
+    ordered = values[np.lexsort((values, keys))]
+    middle = (ordered[first + (counts - 1) // 2] + ordered[first + counts // 2]) / 2
+    return first, middle.tolist()
+
+
 def _process_medians(
     bench: Benchmark, logs: np.ndarray, keep: np.ndarray
-) -> dict[tuple[int, int], float]:
-    """(round, process) -> the median of that process's kept samples (log). With one process
-    a round, the process is 1 and this is the round's median. Sorted once, by group then
-    value, so each median is read off its segment: 1,000 rounds of 100 processes stay fast."""
-    rounds, processes = bench.round_numbers[keep], bench.process_numbers[keep]
-    kept = logs[keep]
-    if kept.size == 0:
-        return {}
-    keys = rounds * (int(processes.max()) + 1) + processes
-    order = np.lexsort((kept, keys))
-    keys, values = keys[order], kept[order]
-    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
-    medians = (values[first + (counts - 1) // 2] + values[first + counts // 2]) / 2
-    return {
-        (int(r), int(p)): float(m)
-        for r, p, m in zip(rounds[order][first], processes[order][first], medians, strict=True)
-    }
+) -> tuple[ProcessMedians, ProcessMedians]:
+    """(round, process) -> the median of that process's kept samples (log), and of all its
+    samples. With one process a round, the process is 1 and these are the round's medians.
+    Sorted once by group (integer keys: a radix sort), each median read off its segment."""
+    rounds, processes = bench.round_numbers, bench.process_numbers
+    keys = rounds * (int(processes.max(initial=1)) + 1) + processes
+    order = np.argsort(keys, kind="stable")
+    keys, values, kept = keys[order], logs[order], keep[order]
+    rounds, processes = rounds[order], processes[order]
+    found = []
+    for mask in (kept, None):
+        chosen = slice(None) if mask is None else mask
+        first, medians = _medians(values[chosen], keys[chosen])
+        at = zip(rounds[chosen][first], processes[chosen][first], medians, strict=True)
+        found.append({(int(r), int(p)): m for r, p, m in at})
+    return found[0], found[1]
 
 
 def _round_values(medians: dict[tuple[int, int], float]) -> dict[int, float]:
@@ -124,14 +140,13 @@ def _rounds_estimate(
     min_rounds: int,
     confidence: float,
 ) -> Estimate:
-    base_processes = _process_medians(base, lx, keep[0])
-    head_processes = _process_medians(head, ly, keep[1])
-    everything = (np.ones(lx.size, dtype=bool), np.ones(ly.size, dtype=bool))
+    base_processes, base_all = _process_medians(base, lx, keep[0])
+    head_processes, head_all = _process_medians(head, ly, keep[1])
     # Modes are looked for among all samples: a slow mode drawn by few processes is exactly
     # what the side-wide outlier rule would set aside.
     estimate.process_medians = (
-        np.array(list(_process_medians(base, lx, everything[0]).values())),
-        np.array(list(_process_medians(head, ly, everything[1]).values())),
+        np.array(list(base_all.values())),
+        np.array(list(head_all.values())),
     )
     base_rounds = _round_values(base_processes)
     head_rounds = _round_values(head_processes)
