@@ -258,6 +258,9 @@ class BenchmarkConfig(_Model):
     command: Command
     format: str = "perfbot"
     rounds: int = Field(default=10, ge=1, le=1000)
+    # fresh processes of the command per side and round (pyperf's workers, JMH's forks): a
+    # process's layout is a random draw, and one draw a round can bias the whole round
+    processes: int = Field(default=1, ge=1, le=100)
     # rounds of the confirmation run, which measures the flagged benchmarks again; 0: none
     confirm_rounds: int = DEFAULT_CONFIRM_ROUNDS
     timeout: int = Field(default=3600, ge=10)  # seconds for all rounds together

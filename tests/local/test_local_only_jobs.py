@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,24 @@ def test_rendering_a_local_only_job_says_it_cannot_run_on_argo(tmp_path, config,
         assert f"{gap}: it cannot run on Argo" in result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_local_run_with_several_processes_a_round_keeps_each_process(local_only, tmp_path):
+    config = local_only / "perfbot.yaml"
+    config.write_text(LOCAL_ONLY.replace("rounds: 2", "rounds: 2\n          processes: 3"))
+    git(local_only, "commit", "--quiet", "-am", "three processes a round")
+    git(local_only, "commit", "--quiet", "--allow-empty", "-m", "head")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["run", "--local", "--repo", str(local_only), "--base", "HEAD~1", "--quiet",
+               "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    rounds = report["base"]["metadata"]["rounds"]
+    assert [r["round"] for r in rounds] == [1, 2]
+    assert all(isinstance(r["cpus"], int) for r in rounds)
+    files = report["base"]["metadata"]["files"]
+    assert [Path(f).name for f in files] == [
+        f"round-00{r}-p{p}.json" for r in (1, 2) for p in (1, 2, 3)
+    ]

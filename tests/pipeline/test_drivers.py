@@ -234,7 +234,10 @@ def test_a_failing_round_names_the_round_and_side(tmp_path):
     assert "round 1 on head failed" in result.stderr
 
 
-MANIFEST_HEADER = ["round", "position", "started", "finished", "node", "cpu", "kernel", "image"]
+MANIFEST_HEADER = [
+    "round", "position", "started", "finished", "node", "cpu", "kernel", "image",
+    "cpus", "load_before", "load_during", "steal",
+]  # fmt: skip
 
 
 def manifest(tmp_path: Path, side: str) -> list[list[str]]:
@@ -261,7 +264,7 @@ def test_each_side_gets_a_round_manifest_with_its_position_times_and_machine(tmp
         header, *rows = manifest(tmp_path, side)
         assert header == MANIFEST_HEADER
         assert [row[:2] for row in rows] == [["1", positions[0]], ["2", positions[1]]]
-        assert [row[4:] for row in rows] == [machine, machine]
+        assert [row[4:8] for row in rows] == [machine, machine]
         for row in rows:
             assert 0 < float(row[2]) <= float(row[3])
 
@@ -380,6 +383,129 @@ def test_benchmark_refuses_rounds_that_are_not_1_to_1000(tmp_path, rounds):
     assert result.returncode == 2
     assert "rounds must be a whole number from 1 to 1000" in result.stderr
     assert not (tmp_path / "log").exists()
+
+
+# -- processes a round --------------------------------------------------------------------------
+
+PROCESS_RECORD = (
+    'echo "$PERFBOT_SIDE $PERFBOT_ROUND $PERFBOT_PROCESS $$" >> "$LOG"; echo {} > "$PERFBOT_RESULT"'
+)
+
+
+def test_each_round_runs_the_command_in_as_many_fresh_processes_as_asked(tmp_path):
+    env = bench_env(tmp_path, "2") | {"PERFBOT_PROCESSES": "3"}
+    result = run("benchmark", env, "sh", "-c", PROCESS_RECORD, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = [line.split() for line in (tmp_path / "log").read_text().splitlines()]
+    assert [line[:3] for line in lines] == [
+        [side, r, p]
+        for r, order in (("1", ("base", "head")), ("2", ("head", "base")))
+        for side in order
+        for p in ("1", "2", "3")
+    ]
+    assert len({line[3] for line in lines}) == len(lines)  # a fresh process each time
+    for side in ("base", "head"):
+        files = sorted(p.name for p in (tmp_path / "results" / side).glob("round-*"))
+        assert files == [f"round-00{r}-p{p}.json" for r in (1, 2) for p in (1, 2, 3)]
+        assert [row[:2] for row in manifest(tmp_path, side)[1:]] == [
+            ["1", "1" if side == "base" else "2"],
+            ["2", "2" if side == "base" else "1"],
+        ]
+
+
+@pytest.mark.parametrize(("processes", "name"), [(None, "round-001.json"), ("1", "round-001.json")])
+def test_one_process_a_round_keeps_the_round_file_name(tmp_path, processes, name):
+    env = bench_env(tmp_path, "1") | ({"PERFBOT_PROCESSES": processes} if processes else {})
+    result = run("benchmark", env, "sh", "-c", PROCESS_RECORD, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (tmp_path / "results" / "base").glob("round-*")] == [name]
+    assert [line.split()[2] for line in (tmp_path / "log").read_text().splitlines()] == ["1", "1"]
+
+
+def test_a_process_that_writes_no_result_is_named(tmp_path):
+    env = bench_env(tmp_path, "1") | {"PERFBOT_PROCESSES": "2"}
+    command = '[ "$PERFBOT_PROCESS" = 2 ] || echo {} > "$PERFBOT_RESULT"'
+    result = run("benchmark", env, "sh", "-c", command, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "round 1 on base wrote no result" in result.stderr
+    assert "round-001-p2.json" in result.stderr
+
+
+def test_a_failing_process_stops_the_round(tmp_path):
+    env = bench_env(tmp_path, "1") | {"PERFBOT_PROCESSES": "3"}
+    command = (
+        'echo "$PERFBOT_PROCESS" >> "$LOG"; '
+        '[ "$PERFBOT_PROCESS" != 2 ] && echo {} > "$PERFBOT_RESULT"'
+    )
+    result = run("benchmark", env, "sh", "-c", command, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "round 1 on base failed" in result.stderr
+    assert "process 2 of 3" in result.stderr
+    assert (tmp_path / "log").read_text().split() == ["1", "2"]
+
+
+@pytest.mark.parametrize("processes", ["", "0", "01", "x", "101", "2 "])
+def test_benchmark_refuses_processes_that_are_not_1_to_100(tmp_path, processes):
+    env = bench_env(tmp_path, "1") | {"PERFBOT_PROCESSES": processes}
+    result = run("benchmark", env, "sh", "-c", RECORD, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "processes must be a whole number from 1 to 100" in result.stderr
+    assert not (tmp_path / "log").exists()
+
+
+# -- the machine's load -------------------------------------------------------------------------
+
+LOAD_COLUMNS = ["cpus", "load_before", "load_during", "steal"]
+
+
+def fake_proc(directory: Path, load: str, stat: str | None) -> Path:
+    directory.mkdir(exist_ok=True)
+    (directory / "loadavg").write_text(f"{load} 0.50 0.25 1/100 4242\n")
+    if stat is not None:
+        (directory / "stat").write_text(stat)
+    return directory
+
+
+# The command moves the counters on: 1,000 ticks more in all, 80 of them stolen (8 %); the
+# load read after it is the one it leaves.
+BUSY_COMMAND = (
+    'printf "cpu  %s\\nintr 1\\n" "$NEXT" > "$PERFBOT_PROC/stat"; '
+    'echo "7.50 1 1 1/1 1" > "$PERFBOT_PROC/loadavg"; echo {} > "$PERFBOT_RESULT"'
+)
+
+
+@pytest.mark.parametrize(
+    ("stat", "following", "steal"),
+    [
+        ("cpu  100 0 100 700 0 0 0 100 0 0\n", "200 0 200 1420 0 0 0 180 0 0", "8.0"),
+        ("cpu  100 0 100 700 0 0 0\n", "200 0 200 1300 0 0 0", ""),  # an old kernel: no steal
+        (None, "1 2 3 4 5 6 7 8", ""),  # no /proc/stat at all
+    ],
+)
+def test_the_manifest_records_the_load_before_and_during_each_side_and_the_steal(
+    tmp_path, stat, following, steal
+):
+    proc = fake_proc(tmp_path / "proc", "3.25", stat)
+    env = bench_env(tmp_path, "1") | {"PERFBOT_PROC": str(proc), "NEXT": following}
+    result = run("benchmark", env, "sh", "-c", BUSY_COMMAND, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    header, row = manifest(tmp_path, "base")
+    assert header == MANIFEST_HEADER
+    values = dict(zip(header, row, strict=True))
+    assert int(values["cpus"]) == os.cpu_count()
+    assert (values["load_before"], values["load_during"]) == ("3.25", "7.50")
+    assert values["steal"] == steal
+
+
+def test_an_unreadable_load_is_left_empty(tmp_path):
+    proc = tmp_path / "proc"
+    proc.mkdir()
+    (proc / "loadavg").write_text("garbage; rm -rf /\n")
+    env = bench_env(tmp_path, "1") | {"PERFBOT_PROC": str(proc)}
+    result = run("benchmark", env, "sh", "-c", RECORD, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    values = dict(zip(*manifest(tmp_path, "head"), strict=True))
+    assert (values["load_before"], values["load_during"], values["steal"]) == ("", "", "")
 
 
 # -- compare ----------------------------------------------------------------------------------

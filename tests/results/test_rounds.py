@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from workflows.results import ResultsError, load_results
-from workflows.results.manifest import COLUMNS
+from workflows.results.manifest import COLUMNS, LOAD_COLUMNS
 
 CASES = Path(__file__).resolve().parents[1] / "contracts" / "results-cases"
 HEADER = "\t".join(COLUMNS)
@@ -106,3 +106,69 @@ def test_every_rounds_warnings_survive_the_merge_once_each():
 
     merged = merge("dir", [part("r1", ["always"]), part("r2", ["always", "2 failed runs of q"])])
     assert merged.metadata["warnings"] == ["always", "2 failed runs of q (round 2)"]
+
+
+LOAD_HEADER = "\t".join((*COLUMNS, *LOAD_COLUMNS))
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        ("2\t0.5\t2.75\t8.0", {"cpus": 2, "load_before": 0.5, "load_during": 2.75, "steal": 8.0}),
+        ("4\t\t\t", {"cpus": 4, "load_before": None, "load_during": None, "steal": None}),
+        ("\t1\t1\t0", {"cpus": None, "load_before": 1.0, "load_during": 1.0, "steal": 0.0}),
+    ],
+)
+def test_the_manifest_keeps_the_machines_load_as_numbers(
+    tmp_path: Path, cells: str, expected: dict
+) -> None:
+    write_round(tmp_path, "round-001.json", [1.0])
+    (tmp_path / "rounds.tsv").write_text(f"{LOAD_HEADER}\n1\t1\t1\t2\tn\tc\tk\ti\t{cells}\n")
+    (row,) = load_results(tmp_path).metadata["rounds"]
+    assert {key: row[key] for key in LOAD_COLUMNS} == expected
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("0\t1\t1\t1", "cpus must be a whole number from 1"),
+        ("two\t1\t1\t1", "cpus must be a number"),
+        ("2\t-1\t1\t1", "load_before must be a number from 0"),
+        ("2\t1\tnan\t1", "load_during must be a number from 0"),
+        ("2\t1\t1\t101", "steal must be a share from 0 to 100"),
+        ("2\t1\t1", "11 columns, expected 12"),
+    ],
+)
+def test_a_malformed_load_is_an_error_naming_the_line(
+    tmp_path: Path, cells: str, message: str
+) -> None:
+    write_round(tmp_path, "round-001.json", [1.0])
+    (tmp_path / "rounds.tsv").write_text(f"{LOAD_HEADER}\n1\t1\t1\t2\tn\tc\tk\ti\t{cells}\n")
+    with pytest.raises(ResultsError, match=f"line 2: {message}"):
+        load_results(tmp_path)
+
+
+def test_several_processes_a_round_keep_their_round_and_process(tmp_path: Path) -> None:
+    write_round(tmp_path, "round-001-p1.json", [1.0, 1.1])
+    write_round(tmp_path, "round-001-p2.json", [2.0])
+    write_round(tmp_path, "round-002-p1.json", [3.0])
+    write_round(tmp_path, "round-002-p2.json", [4.0])
+    bench = load_results(tmp_path).benchmarks["q"]
+    assert bench.samples == (1.0, 1.1, 2.0, 3.0, 4.0)
+    assert bench.rounds == (1, 1, 1, 2, 2)
+    assert bench.processes == (1, 1, 2, 1, 2)
+    assert bench.round_count == 2
+
+
+def test_one_process_a_round_has_no_process_numbers(tmp_path: Path) -> None:
+    write_round(tmp_path, "round-001.json", [1.0])
+    write_round(tmp_path, "round-002.json", [2.0])
+    assert load_results(tmp_path).benchmarks["q"].processes == ()
+
+
+def test_a_summary_only_process_gives_one_value_with_its_process() -> None:
+    from workflows.results.model import Summary, make_benchmark
+
+    bench = make_benchmark("q", "s", summary=Summary(n=50, mean=2.0, stddev=0.1, median=1.9))
+    tagged = bench.in_round(3, process=2)
+    assert (tagged.samples, tagged.rounds, tagged.processes) == ((1.9,), (3,), (2,))

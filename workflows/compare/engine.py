@@ -35,6 +35,7 @@ from workflows.compare.estimates import (
     summary_estimate,
     too_few_summary,
 )
+from workflows.compare.modes import Modes, describe, modes_of
 from workflows.compare.options import CompareOptions
 from workflows.compare.rules import settings_for
 from workflows.compare.verdicts import Finding, Open, Verdict, overall
@@ -172,6 +173,7 @@ class BenchmarkComparison:
     metric: str | None = None  # which metric of the benchmark these figures are (wall, cpu)
     beside: tuple[BenchmarkComparison, ...] = ()  # its other metrics, each judged alone
     in_verdict: bool = True  # False: shown beside, its p not in the suite's family
+    modes: Modes | None = None  # a side whose processes fell into two modes
 
     @property
     def shown_p(self) -> float | None:
@@ -211,6 +213,7 @@ class Comparison:
     head_results: ResultSet | None = None
     confirmation: Mapping[str, Any] | None = None  # the confirmation run, when one was judged
     measured: tuple[BenchmarkComparison, ...] = ()  # perfbot's own figures, shown, not judged
+    busy: str | None = None  # the machine's load or steal was above what a run can bear
 
     @property
     def verdict(self) -> Verdict:
@@ -553,6 +556,7 @@ def compare(base: ResultSet, head: ResultSet, options: CompareOptions | None = N
         base_results=base,
         head_results=head,
         measured=measured,
+        busy=environment.busy(base.metadata, head.metadata),
     )
 
 
@@ -663,6 +667,13 @@ def _row(
     if too_noisy and log_detectable is not None:
         needed = _needed(e, log_detectable, threshold, level)
         warnings.append(_too_noisy(e, log_detectable, threshold, needed))
+    modes = None
+    if e.process_medians is not None and e.paired_rounds:
+        modes = modes_of(e.process_medians, e.paired_rounds, threshold, level)
+    if modes is not None:
+        from workflows.compare.display import value  # display reads this module's types
+
+        warnings.append(describe(modes, e.paired_rounds or 0, lambda v: value(v, base.unit)))
     medians = e.round_medians or (None, None)
     centers = e.round_centers or (None, None)
     sides = (
@@ -697,6 +708,7 @@ def _row(
         measurement=primary,
         reason=judgement.reason,
         finding=judgement.finding,
+        modes=modes,
     )
 
 

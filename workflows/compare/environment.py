@@ -1,5 +1,6 @@
 """What the round manifests (`metadata["rounds"]`, see `workflows.results.manifest`) say about
-the experiment: which side ran second in each round, and whether both sides met one machine.
+the experiment: which side ran second in each round, whether both sides met one machine, and
+whether that machine was too busy (load, steal) for its figures to be about the code.
 
 Interleaving removes drift in time, not a difference between machines: two nodes of one pool
 differ by a few per cent (CPU stepping, thermal state, a noisy neighbour), which reads as a
@@ -52,3 +53,45 @@ def machines(metadata: Mapping[str, Any]) -> dict[str, list[str]]:
     """Nodes, CPU models, kernels and images a side's rounds ran on, for the reports."""
     keys = ("node", "cpu", "kernel", "image")
     return {key: sorted(_values(metadata, key)) for key in keys if _values(metadata, key)}
+
+
+LOAD_PER_CPU = 1.0  # more runnable threads than CPUs: something competes with the benchmark
+STEAL_SHARE = 5.0  # per cent of CPU time the hypervisor gave to other guests
+BUSY = "this machine was busy: {figures}; the figures say as much about the machine as the code"
+LOAD = "load {load:.1f} on {cpus} CPUs {when} ({per:.1f} a CPU, above {limit:g})"
+STEAL = "the hypervisor took {steal:.1f} % of the CPU time {when} (above {limit:g} %)"
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def busy(base_metadata: Mapping[str, Any], head_metadata: Mapping[str, Any]) -> str | None:
+    """The sentence that says the machine was the problem, naming the highest load a CPU and
+    the highest steal the driver read (rounds.tsv), or None when both stayed within what a run
+    can bear (or the manifests do not say)."""
+    loads: list[tuple[float, float, int, str]] = []
+    steals: list[tuple[float, str]] = []
+    for label, metadata in (("base", base_metadata), ("head", head_metadata)):
+        for row in _rows(metadata):
+            where = f"round {row.get('round')} ({label})"
+            cpus = _number(row.get("cpus"))
+            for key, moment in (("load_before", "before"), ("load_during", "during")):
+                load = _number(row.get(key))
+                if cpus and load is not None:
+                    loads.append((load / cpus, load, int(cpus), f"{moment} {where}"))
+            steal = _number(row.get("steal"))
+            if steal is not None:
+                steals.append((steal, f"during {where}"))
+    figures = []
+    if loads:
+        per, load, cpus, when = max(loads, key=lambda found: found[0])
+        if per > LOAD_PER_CPU:
+            figures.append(
+                LOAD.format(load=load, cpus=cpus, when=when, per=per, limit=LOAD_PER_CPU)
+            )
+    if steals:
+        steal, when = max(steals, key=lambda found: found[0])
+        if steal > STEAL_SHARE:
+            figures.append(STEAL.format(steal=steal, when=when, limit=STEAL_SHARE))
+    return BUSY.format(figures="; ".join(figures)) if figures else None

@@ -66,6 +66,8 @@ class Estimate:
     order_effect: float | None = None
     round_medians: tuple[float, float] | None = None  # median of the round medians per side
     round_centers: tuple[float, float] | None = None  # geometric mean of the paired rounds'
+    # each side's process medians (log), one per round and process: where modes show
+    process_medians: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def relative(difference: float, base_center: float) -> float:
@@ -78,8 +80,53 @@ def slow_sign(direction: Direction) -> int:
     return 1 if direction is Direction.LOWER else -1
 
 
-def _round_medians(logs: np.ndarray, rounds: np.ndarray, keep: np.ndarray) -> dict[int, float]:
-    return {int(r): float(np.median(logs[(rounds == r) & keep])) for r in np.unique(rounds[keep])}
+MEDIANS_ONE_BY_ONE = 200  # groups up to which each median is its own partition
+
+ProcessMedians = dict[tuple[int, int], float]
+
+
+def _medians(values: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, list[float]]:
+    """The first index of each group of `keys` (sorted) and the median of its `values`."""
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    if first.size <= MEDIANS_ONE_BY_ONE:
+        found = [float(np.median(values[a : a + c])) for a, c in zip(first, counts, strict=True)]
+        return first, found
+    # many small groups: one more sort, by group then value, beats a call per group
+    ordered = values[np.lexsort((values, keys))]
+    middle = (ordered[first + (counts - 1) // 2] + ordered[first + counts // 2]) / 2
+    return first, middle.tolist()
+
+
+def _process_medians(
+    bench: Benchmark, logs: np.ndarray, keep: np.ndarray
+) -> tuple[ProcessMedians, ProcessMedians]:
+    """(round, process) -> the median of that process's kept samples (log), and of all its
+    samples. With one process a round, the process is 1 and these are the round's medians.
+    Sorted once by group (integer keys: a radix sort), each median read off its segment."""
+    rounds, processes = bench.round_numbers, bench.process_numbers
+    keys = rounds * (int(processes.max(initial=1)) + 1) + processes
+    order = np.argsort(keys, kind="stable")
+    keys, values, kept = keys[order], logs[order], keep[order]
+    rounds, processes = rounds[order], processes[order]
+    found = []
+    for mask in (kept, None):
+        chosen = slice(None) if mask is None else mask
+        first, medians = _medians(values[chosen], keys[chosen])
+        at = zip(rounds[chosen][first], processes[chosen][first], medians, strict=True)
+        found.append({(int(r), int(p)): m for r, p, m in at})
+    return found[0], found[1]
+
+
+def _round_values(medians: dict[tuple[int, int], float]) -> dict[int, float]:
+    """Each round's value: the mean of its processes' medians (log), so each process, a draw
+    of its own, weighs the same however many samples it gave. Processes are nested in rounds,
+    and for a balanced design the mixed model's test of the side effect is the paired test
+    of these round means; the median of a few processes' medians would still follow the
+    majority's mode, so it averages nothing when the modes are about as likely."""
+    by_round: dict[int, list[float]] = {}
+    for (round_number, _), value in medians.items():
+        by_round.setdefault(round_number, []).append(value)
+    return {r: float(np.mean(values)) for r, values in sorted(by_round.items())}
 
 
 def _rounds_estimate(
@@ -93,8 +140,16 @@ def _rounds_estimate(
     min_rounds: int,
     confidence: float,
 ) -> Estimate:
-    base_rounds = _round_medians(lx, base.round_numbers, keep[0])
-    head_rounds = _round_medians(ly, head.round_numbers, keep[1])
+    base_processes, base_all = _process_medians(base, lx, keep[0])
+    head_processes, head_all = _process_medians(head, ly, keep[1])
+    # Modes are looked for among all samples: a slow mode drawn by few processes is exactly
+    # what the side-wide outlier rule would set aside.
+    estimate.process_medians = (
+        np.array(list(base_all.values())),
+        np.array(list(head_all.values())),
+    )
+    base_rounds = _round_values(base_processes)
+    head_rounds = _round_values(head_processes)
     both = sorted(set(base_rounds) & set(head_rounds))
     estimate.paired_rounds = len(both)
     estimate.units = len(both)
@@ -176,6 +231,20 @@ def _raw_scale_estimate(
     return estimate
 
 
+def _slow_outliers(bench: Benchmark, logs: np.ndarray, slow: int) -> np.ndarray:
+    """The side's slow outliers; with several processes a round, each sample against its own
+    process's usual range: a process in the slow mode is a draw to weigh, not a burst of slow
+    samples to set aside."""
+    if not bench.processes:
+        return outliers.slow_outliers(logs, slow)
+    found = np.zeros(logs.size, dtype=bool)
+    groups = bench.round_numbers * (int(bench.process_numbers.max()) + 1) + bench.process_numbers
+    for group in np.unique(groups):
+        where = groups == group
+        found[where] = outliers.slow_outliers(logs[where], slow)
+    return found
+
+
 def raw_estimate(
     base: Benchmark,
     head: Benchmark,
@@ -192,7 +261,7 @@ def raw_estimate(
         return _raw_scale_estimate(base, head, min_samples, confidence)
     lx, ly = np.log(x), np.log(y)
     slow = slow_sign(direction)
-    keep = (~outliers.slow_outliers(lx, slow), ~outliers.slow_outliers(ly, slow))
+    keep = (~_slow_outliers(base, lx, slow), ~_slow_outliers(head, ly, slow))
     estimate = Estimate(
         set_aside=(int((~keep[0]).sum()), int((~keep[1]).sum())),
         rounds=(base.round_count, head.round_count),

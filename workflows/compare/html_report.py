@@ -209,7 +209,9 @@ def render_html(comparison: Comparison, facts: RunFacts | None = None) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>perfbot: {escape(verdict)}</title><style>{STYLE}</style></head><body>\n"
-        f'<h1>{TITLE}</h1><p class="summary">{_headline(comparison)}</p>{_open(comparison)}'
+        f'<h1>{TITLE}</h1><p class="summary">{_headline(comparison)}</p>'
+        + (f'<p class="busy">{escape(comparison.busy)}</p>' if comparison.busy else "")
+        + f"{_open(comparison)}"
         f'<p class="meta provenance">{provenance_html(provenance(comparison, facts))}</p>\n'
         f"{change_chart.svg(rows, options.threshold)}\n{_table(comparison)}\n"
         f'<p class="legend">{legend}</p>\n{_metrics(comparison)}{_runs(comparison, rows)}\n'

@@ -44,6 +44,11 @@
   `in_verdict` and `beside` (its other metrics, each a row of this shape judged alone, outside
   the suite's family and verdict), and top level `measured` (perfbot's own figures around the
   benchmark command, shown, not judged, unless a rule chose their metric).
+- Added in schema 2 without a version change: per benchmark `modes` (null, or the side whose
+  process medians fell into two groups: `side`, `processes`, `slow` (how many in the slower
+  group), `low`/`high` (the groups' centres in `unit`), `gap` (high / low - 1) and `needed`
+  (processes a round that would average the draw out; null: more than 100)); top level `busy`
+  (null, or the sentence saying the machine's load or steal was above what a run can bear).
 """
 
 from __future__ import annotations
@@ -105,6 +110,9 @@ def _benchmark(row: BenchmarkComparison) -> dict[str, Any]:
         "paired_rounds": row.paired_rounds,
         "order_effect": _number(row.order_effect),
         "tail": None if row.tail is None else {k: _plain(v) for k, v in row.tail.items()},
+        "modes": None
+        if row.modes is None
+        else {k: _plain(v) for k, v in row.modes.to_dict().items()},
         "settings": {k: _plain(v) for k, v in row.settings.items()},
         "measurement": row.measurement,
         "confirmation": _mapping(row.confirmation),
@@ -139,6 +147,7 @@ def report_dict(comparison: Comparison, facts: RunFacts | None = None) -> dict[s
         "head": {"source": comparison.head_source, "metadata": dict(comparison.head_metadata)},
         "warnings": list(comparison.warnings),
         "not_comparable": comparison.not_comparable,
+        "busy": comparison.busy,
         "ignored": list(comparison.ignored),
         "provenance": provenance(comparison, facts).to_dict(),
         "confirmation": _mapping(comparison.confirmation),

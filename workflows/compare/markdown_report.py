@@ -237,10 +237,15 @@ def headline(comparison: Comparison) -> str:
     )
 
 
+def _busy(comparison: Comparison) -> str:
+    """The machine's load or steal, right under the verdict: it qualifies everything below."""
+    return f"⚠️ {inert(comparison.busy, 500)}" if comparison.busy else ""
+
+
 def render_markdown(comparison: Comparison, facts: RunFacts | None = None) -> str:
     options = comparison.options
     origin = provenance_markdown(provenance(comparison, facts), inert)
-    parts = [headline(comparison), f"<sub>{origin}</sub>", _open(comparison)]
+    parts = [headline(comparison), _busy(comparison), f"<sub>{origin}</sub>", _open(comparison)]
     changed = comparison.changed()
     if changed:
         parts += [_table(changed, options.confidence, numbered=True), chart(changed)]

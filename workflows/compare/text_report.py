@@ -73,6 +73,8 @@ def render_text(comparison: Comparison, facts: RunFacts | None = None) -> str:
         return "  ".join(parts).rstrip()
 
     out = ["perfbot compare: " + plain_line(provenance(comparison, facts)), headline(comparison)]
+    if comparison.busy:
+        out.append(comparison.busy)
     unjudged = comparison.inconclusive()
     if unjudged:
         out.append(OPEN_LINE.format(count=len(unjudged), reasons=display.open_counts(comparison)))

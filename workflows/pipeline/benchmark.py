@@ -52,6 +52,7 @@ def benchmark_template(job: JobConfig) -> Container:
         "PERFBOT_BASE_IMAGE": side_image(job, workflow_parameter(BASE_SHA)),
         "PERFBOT_HEAD_IMAGE": side_image(job, workflow_parameter(HEAD_SHA)),
         "PERFBOT_MEASURE": " ".join(dict.fromkeys(bench.measure)),
+        "PERFBOT_PROCESSES": str(bench.processes),
     }
     inputs: list[Parameter | Artifact] = [
         Parameter(name=ROUNDS_INPUT),

@@ -33,7 +33,7 @@ IMPORTERS: dict[str, ModuleType] = {
 FORMATS: tuple[str, ...] = tuple(IMPORTERS)
 RESULT_SUFFIXES = (".json", ".txt")
 MAX_BYTES = 256 * 1024 * 1024  # a result file larger than this is a mistake, not a benchmark
-ROUND_NAME = re.compile(r"round-0*(\d+)")
+ROUND_NAME = re.compile(r"round-0*(\d+)(?:-p0*(\d+))?")
 
 
 def load_results(path: Path, input_format: str | None = None) -> ResultSet:
@@ -51,7 +51,8 @@ def load_results(path: Path, input_format: str | None = None) -> ResultSet:
             )
         sets = [load_file(f, input_format) for f in files]
         manifest = read_manifest(path)
-        merged = merge(str(path), sets, round_numbers(files), manifest)
+        numbers, processes = round_numbers(files)
+        merged = merge(str(path), sets, numbers, manifest, processes)
         return with_measured(merged, path, manifest)
     return load_file(path, input_format)
 
@@ -77,14 +78,17 @@ def with_measured(results: ResultSet, directory: Path, manifest: list) -> Result
     )
 
 
-def round_numbers(files: list[Path]) -> list[int]:
-    """Each file's round: from `round-NNN` names when every file has one and they differ, else
-    the place in name order."""
+def round_numbers(files: list[Path]) -> tuple[list[int], list[int] | None]:
+    """Each file's round, and its process when rounds ran several (`round-NNN-pK`): from the
+    names when every file has one and no two name the same round and process, else the place
+    in name order (and no processes)."""
     found = [ROUND_NAME.match(f.name) for f in files]
-    numbers = [int(m.group(1)) for m in found if m]
-    if len(numbers) == len(files) and len(set(numbers)) == len(numbers):
-        return numbers
-    return list(range(1, len(files) + 1))
+    named = [(int(m.group(1)), int(m.group(2) or 1), m.group(2) is not None) for m in found if m]
+    pairs = {(r, p) for r, p, _ in named}
+    if len(named) == len(files) and len(pairs) == len(named):
+        processes = [p for _, p, _ in named] if any(has for *_, has in named) else None
+        return [r for r, _, _ in named], processes
+    return list(range(1, len(files) + 1)), None
 
 
 def result_files(directory: Path) -> list[Path]:

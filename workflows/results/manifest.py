@@ -5,6 +5,14 @@ of a side, after a header line:
 
     round  position  started  finished  node  cpu  kernel  image
 
+A driver since the load was recorded writes four more columns:
+
+    cpus  load_before  load_during  steal
+
+the machine's online CPUs, the 1-minute load average before the side ran and when it ended, and
+the share of CPU time (per cent) stolen by the hypervisor meanwhile; an empty cell was not
+read. A manifest with the first eight columns only (an older driver) is read as before.
+
 `position` is 1 when the side ran first in its round and 2 when second (sides alternate, so an
 order effect cancels); `started`/`finished` are Unix times in seconds. The loader keeps the
 lines as the side's `metadata["rounds"]`, and the compare engine uses them to pair rounds, to
@@ -14,6 +22,7 @@ a manifest line still counts as a round; only its order and environment are unkn
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +30,7 @@ from workflows.results.errors import ResultsError
 
 FILE_NAME = "rounds.tsv"
 COLUMNS = ("round", "position", "started", "finished", "node", "cpu", "kernel", "image")
+LOAD_COLUMNS = ("cpus", "load_before", "load_during", "steal")
 MAX_LINES = 100_000
 # Unix times the reports can show: 1970 up to the last second of the year 9999 (a start time of
 # 1e20, or inf, overflowed the date conversion with a traceback).
@@ -46,7 +56,8 @@ def read_manifest(directory: Path) -> list[dict[str, Any]]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise ResultsError(path, f"cannot be read: {exc}") from None
-    if not lines or tuple(lines[0].split("\t")) != COLUMNS:
+    header = tuple(lines[0].split("\t")) if lines else ()
+    if header not in (COLUMNS, COLUMNS + LOAD_COLUMNS):
         raise ResultsError(path, f"the first line must be the header {' '.join(COLUMNS)}")
     if len(lines) > MAX_LINES:
         raise ResultsError(path, f"more than {MAX_LINES} rounds")
@@ -56,9 +67,9 @@ def read_manifest(directory: Path) -> list[dict[str, Any]]:
             if not line.strip():
                 continue
             cells = line.split("\t")
-            if len(cells) != len(COLUMNS):
-                raise ValueError(f"line {index}: {len(cells)} columns, expected {len(COLUMNS)}")
-            row: dict[str, Any] = dict(zip(COLUMNS, cells, strict=True))
+            if len(cells) != len(header):
+                raise ValueError(f"line {index}: {len(cells)} columns, expected {len(header)}")
+            row: dict[str, Any] = dict(zip(header, cells, strict=True))
             where = f"line {index}"
             row["round"] = _number(cells[0], int, where, "round")
             row["position"] = _number(cells[1], int, where, "position")
@@ -75,7 +86,25 @@ def read_manifest(directory: Path) -> list[dict[str, Any]]:
                 raise ValueError(f"{where}: round must be a whole number from 1")
             if row["position"] not in (None, 1, 2):
                 raise ValueError(f"{where}: position must be 1 or 2")
+            if len(header) > len(COLUMNS):
+                row.update(_load(cells[len(COLUMNS) :], where))
             rows.append(row)
     except ValueError as exc:
         raise ResultsError(path, str(exc)) from None
     return rows
+
+
+def _load(cells: list[str], where: str) -> dict[str, Any]:
+    """The load columns as numbers (None where empty); ValueError for one no machine gives."""
+    found: dict[str, Any] = {}
+    for column, text in zip(LOAD_COLUMNS, cells, strict=True):
+        kind = int if column == "cpus" else float
+        value = _number(text, kind, where, column)
+        if value is not None and column == "cpus" and value < 1:
+            raise ValueError(f"{where}: cpus must be a whole number from 1")
+        if value is not None and column != "cpus" and not 0 <= value < math.inf:  # NaN fails
+            raise ValueError(f"{where}: {column} must be a number from 0, got {text[:40]!r}")
+        if value is not None and column == "steal" and value > 100:
+            raise ValueError(f"{where}: steal must be a share from 0 to 100, got {text[:40]!r}")
+        found[column] = value
+    return found

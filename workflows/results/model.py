@@ -10,6 +10,10 @@ Samples keep the round they were measured in (`rounds`, parallel to `samples`): 
 runs each side's benchmark command once per round, and samples of one invocation share its
 machine state, so the compare engine tests rounds, not samples, when there are several. A
 single file of samples has no rounds (an empty tuple): its samples are taken as independent.
+A round may run the command in several fresh processes (`benchmark.processes`): then each
+sample also keeps its process within the round (`processes`, parallel to `samples`; empty with
+one process a round), because a process's layout is a draw of its own that all its samples
+share, a level between the round and the sample.
 
 Values are always in canonical units (see `units`); importers go through `make_benchmark`.
 """
@@ -138,13 +142,17 @@ class Benchmark:
     summary: Summary | None = None  # only when raw samples are missing
     metadata: Mapping[str, Any] = field(default_factory=dict)
     rounds: tuple[int, ...] = ()  # round of each sample; () when not measured in rounds
+    processes: tuple[int, ...] = ()  # process of each sample within its round; () for one
 
     def __post_init__(self) -> None:
-        if self.rounds and len(self.rounds) != len(self.samples):
-            raise ValueError(
-                f"benchmark {self.name!r}: {len(self.rounds)} round numbers "
-                f"for {len(self.samples)} samples"
-            )
+        for label, numbers in (("round", self.rounds), ("process", self.processes)):
+            if numbers and len(numbers) != len(self.samples):
+                raise ValueError(
+                    f"benchmark {self.name!r}: {len(numbers)} {label} numbers "
+                    f"for {len(self.samples)} samples"
+                )
+        if self.processes and not self.rounds:
+            raise ValueError(f"benchmark {self.name!r}: process numbers without rounds")
 
     @cached_property
     def round_count(self) -> int:
@@ -170,15 +178,31 @@ class Benchmark:
         array.flags.writeable = False
         return array
 
-    def in_round(self, number: int) -> Benchmark:
-        """The same benchmark with every sample tagged as measured in round `number`; a
-        summary-only benchmark becomes one sample, its median (or mean): the round's value."""
+    @cached_property
+    def process_numbers(self) -> np.ndarray:
+        """The process of each sample within its round, read-only (all 1 with one a round)."""
+        import numpy as np
+
+        found = self.processes or (1,) * len(self.rounds)
+        array = np.asarray(found, dtype=np.int64)
+        array.flags.writeable = False
+        return array
+
+    def in_round(self, number: int, process: int | None = None) -> Benchmark:
+        """The same benchmark with every sample tagged as measured in round `number` (and in
+        its `process`, when the round ran several); a summary-only benchmark becomes one
+        sample, its median (or mean): the round's, or the process's, value."""
         if self.samples:
-            return replace(self, rounds=(number,) * len(self.samples))
+            n = len(self.samples)
+            processes = () if process is None else (process,) * n
+            return replace(self, rounds=(number,) * n, processes=processes)
         assert self.summary is not None
         value = self.summary.median if self.summary.median is not None else self.summary.mean
         metadata = {**self.metadata, ROUND_SUMMARIES: True}
-        return replace(self, samples=(value,), summary=None, rounds=(number,), metadata=metadata)
+        return replace(
+            self, samples=(value,), summary=None, rounds=(number,),
+            processes=() if process is None else (process,), metadata=metadata,
+        )  # fmt: skip
 
     @property
     def summary_only(self) -> bool:
@@ -205,6 +229,7 @@ def make_benchmark(
     direction: Direction | str | None = None,
     metadata: Mapping[str, Any] | None = None,
     rounds: Iterable[int] = (),
+    processes: Iterable[int] = (),
 ) -> Benchmark:
     """A benchmark in canonical units; the direction defaults to the unit's (rates: higher).
     Every importer comes through here, so this is where text from the results is `clean`ed
@@ -228,6 +253,7 @@ def make_benchmark(
         summary=scaled,
         metadata=clean_tree(dict(metadata or {})),
         rounds=tuple(int(r) for r in rounds),
+        processes=tuple(int(p) for p in processes),
     )
 
 
@@ -257,9 +283,11 @@ def combine(first: Benchmark, second: Benchmark, source: str) -> Benchmark:
         raise ResultsError(source, f"benchmark {first.name!r} has two directions")
     if first.samples and second.samples:
         rounds = first.rounds + second.rounds if first.rounds and second.rounds else ()
+        both = rounds and first.processes and second.processes
+        processes = first.processes + second.processes if both else ()
         return Benchmark(
             first.name, first.unit, first.direction, first.samples + second.samples,
-            metadata=first.metadata, rounds=rounds,
+            metadata=first.metadata, rounds=rounds, processes=processes,
         )  # fmt: skip
     return Benchmark(
         first.name, first.unit, first.direction,
@@ -314,20 +342,25 @@ def merge(
     sets: Sequence[ResultSet],
     numbers: Sequence[int] | None = None,
     rounds: Sequence[Mapping[str, Any]] = (),
+    processes: Sequence[int] | None = None,
 ) -> ResultSet:
     """Several rounds of one side as one result set: every sample keeps its round (`numbers`,
     one per set; 1, 2, ... by default), and a round that published only summary statistics
     gives one value, so a directory of summary-only rounds is n = rounds, not the sum of every
     round's iterations. A conflict (a unit that changed between rounds) names the round where it
     appeared. `rounds` is the side's round manifest (docs/results-format.md), kept as metadata.
+    `processes`, one per set, is each file's process within its round when rounds ran several.
     """
     numbers = list(numbers) if numbers is not None else list(range(1, len(sets) + 1))
     if len(numbers) != len(sets):
         raise ValueError(f"{len(numbers)} round numbers for {len(sets)} round files")
+    if processes is not None and len(processes) != len(sets):
+        raise ValueError(f"{len(processes)} process numbers for {len(sets)} round files")
     by_name: dict[str, Benchmark] = {}
-    for number, part in zip(numbers, sets, strict=True):
+    for index, (number, part) in enumerate(zip(numbers, sets, strict=True)):
+        process = processes[index] if processes is not None else None
         for bench in part.benchmarks.values():
-            tagged = bench.in_round(number) if len(sets) > 1 else bench
+            tagged = bench.in_round(number, process) if len(sets) > 1 else bench
             seen = by_name.get(bench.name)
             by_name[bench.name] = tagged if seen is None else combine(seen, tagged, part.source)
     formats = sorted({s.format for s in sets})

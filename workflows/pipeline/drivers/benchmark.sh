@@ -10,12 +10,22 @@
 #     manifest), ARGO_PROGRESS_FILE; PERFBOT_BENCHMARKS (a confirmation run: the benchmarks to
 #     measure again, one a line; passed on to the command, which may ignore it; unset when empty);
 #     PERFBOT_MEASURE (what the driver measures itself around the command, words of
-#     cpu rss instructions; default "cpu rss"; empty: nothing)
-# Each round sees PERFBOT_SIDE, PERFBOT_ROUND, PERFBOT_TARGET and PERFBOT_RESULT (the file to write).
+#     cpu rss instructions; default "cpu rss"; empty: nothing); PERFBOT_PROCESSES (fresh
+#     processes of the command per side and round, 1 to 100; default 1); PERFBOT_PROC (where
+#     loadavg and stat are read; default /proc)
+# Each process sees PERFBOT_SIDE, PERFBOT_ROUND, PERFBOT_PROCESS (1, 2, ...), PERFBOT_TARGET and
+# PERFBOT_RESULT (the file to write: round-NNN<suffix> with one process a round,
+# round-NNN-pK<suffix> with several). A process's code layout, heap and JIT state are one random
+# draw: several a round make that draw part of the noise instead of a round-wide bias.
 # Out, besides the round files: results/<side>/rounds.tsv, one line per side and round that
-# succeeded (round, position 1|2, started, finished, node, cpu, kernel, image; tabs, carriage
-# returns and newlines inside values become spaces; values are printed with '%s', never evaluated),
-# and "N/M" (sides done / 2 x rounds) in ARGO_PROGRESS_FILE after every side, when it is set.
+# succeeded (round, position 1|2, started, finished, node, cpu, kernel, image, cpus,
+# load_before, load_during, steal; tabs, carriage returns and newlines inside values become
+# spaces; values are printed with '%s', never evaluated), and "N/M" (sides done / 2 x rounds)
+# in ARGO_PROGRESS_FILE after every side, when it is set. cpus: the machine's online CPUs;
+# load_before/load_during: the 1-minute load average read before the side ran and when it
+# ended (so it covers the run); steal: the share of CPU time, in per cent, the hypervisor gave
+# to other guests while the side ran (empty where the kernel does not count steal). They let the
+# report say when the machine, not the code, was the problem.
 # Measured by the driver itself, unless PERFBOT_MEASURE is empty: results/<side>/measured.tsv,
 # one line per side and round that succeeded (round, user and system CPU seconds and peak RSS in
 # bytes of the command's process tree, instructions:u, how: wait4 | times; empty: not
@@ -32,6 +42,13 @@ esac
 [ "${#PERFBOT_ROUNDS}" -le 4 ] && [ "$PERFBOT_ROUNDS" -le 1000 ] ||
   fail "rounds must be a whole number from 1 to 1000, got '$PERFBOT_ROUNDS'"
 rounds=$PERFBOT_ROUNDS
+processes=${PERFBOT_PROCESSES-1}
+case "$processes" in
+  ""|0*|*[!0-9]*) fail "processes must be a whole number from 1 to 100, got '$processes'" ;;
+esac
+[ "${#processes}" -le 3 ] && [ "$processes" -le 100 ] ||
+  fail "processes must be a whole number from 1 to 100, got '$processes'"
+proc=${PERFBOT_PROC:-/proc}
 # Empty means every benchmark: the command sees PERFBOT_BENCHMARKS only when it names some.
 if [ -z "${PERFBOT_BENCHMARKS:-}" ]; then unset PERFBOT_BENCHMARKS; fi
 case "$PERFBOT_TARGET_KIND" in url|dir) ;; *) fail "target kind must be url or dir" ;; esac
@@ -110,6 +127,46 @@ measured() {
   return "$status"
 }
 
+# The 1-minute load average, or nothing when it cannot be read as a number.
+load() {
+  l=$(cut -d' ' -f1 "$proc/loadavg" 2>/dev/null) || l=
+  case "$l" in [0-9]*.[0-9]*) case "$l" in *[!0-9.]*) l= ;; esac ;; *) l= ;; esac
+  printf '%s' "$l"
+}
+# "total steal" jiffies of all CPUs (the cpu line's first eight fields), or nothing where the
+# kernel gives no steal field (before 2.6.11) or there is no stat file.
+cpu_ticks() {
+  awk '$1 == "cpu" { if (NF >= 9) { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }; exit }' \
+    "$proc/stat" 2>/dev/null || true
+}
+# The stolen share in per cent between two cpu_ticks readings; empty when either is missing.
+steal_share() {
+  [ -n "$1" ] && [ -n "$2" ] || return 0
+  printf '%s %s\n' "$1" "$2" | awk '{ if ($3 > $1) printf "%.1f", 100 * ($4 - $2) / ($3 - $1) }'
+}
+cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null) || cpus=
+case "$cpus" in ""|*[!0-9]*) cpus=$(grep -c '^processor' /proc/cpuinfo 2>/dev/null) || cpus= ;; esac
+
+# One round of one side with several processes: the command ("$@") once per process, each with
+# its own PERFBOT_PROCESS and PERFBOT_RESULT; the first that fails ends the round and is named.
+PROCESS_LOOP='
+stem=$1; suffix=$2; shift 2
+p=1
+while [ "$p" -le "$PERFBOT_PROCESSES" ]; do
+  PERFBOT_PROCESS=$p PERFBOT_RESULT=$(printf "%s-p%d%s" "$stem" "$p" "$suffix")
+  export PERFBOT_PROCESS PERFBOT_RESULT
+  "$@" || { status=$?; printf "perfbot: process %s of %s failed\n" "$p" "$PERFBOT_PROCESSES" >&2; exit "$status"; }
+  p=$((p + 1))
+done
+'
+# The result file of one process of a round.
+result_of() {
+  if [ "$processes" -eq 1 ]; then
+    printf '%s/%s/round-%03d%s' "$PERFBOT_RESULTS" "$1" "$2" "$PERFBOT_RESULT_SUFFIX"
+  else
+    printf '%s/%s/round-%03d-p%d%s' "$PERFBOT_RESULTS" "$1" "$2" "$3" "$PERFBOT_RESULT_SUFFIX"
+  fi
+}
 node=${PERFBOT_NODE_NAME:-$(hostname 2>/dev/null || uname -n 2>/dev/null || true)}
 cpu=$(sed -n 's/^model name[[:space:]]*:[[:space:]]*//p' /proc/cpuinfo 2>/dev/null | head -n 1) || cpu=
 kernel=$(uname -r 2>/dev/null) || kernel=
@@ -121,7 +178,7 @@ head_image=$(field "${PERFBOT_HEAD_IMAGE:-${PERFBOT_IMAGE:-}}")
 
 for side in base head; do
   mkdir -p "$PERFBOT_RESULTS/$side"
-  printf 'round\tposition\tstarted\tfinished\tnode\tcpu\tkernel\timage\n' \
+  printf 'round\tposition\tstarted\tfinished\tnode\tcpu\tkernel\timage\tcpus\tload_before\tload_during\tsteal\n' \
     > "$PERFBOT_RESULTS/$side/rounds.tsv"
 done
 how= perf=
@@ -168,8 +225,10 @@ while [ "$round" -le "$rounds" ]; do
       if [ "$side" = base ]; then target=$PERFBOT_BASE_DIR; else target=$PERFBOT_HEAD_DIR; fi
       workdir=$target
     fi
-    result=$(printf '%s/%s/round-%03d%s' "$PERFBOT_RESULTS" "$side" "$round" "$PERFBOT_RESULT_SUFFIX")
+    result=$(result_of "$side" "$round" 1)
     printf 'perfbot: round %s/%s %s\n' "$round" "$rounds" "$side" >&2
+    load_before=$(load)
+    ticks_before=$(cpu_ticks)
     started=$(now)
     # set -e does not act inside `( ... ) || fail`: every step that must stop the round says
     # so itself (`|| exit`), or a failed cd would run the command in the wrong directory.
@@ -178,18 +237,32 @@ while [ "$round" -le "$rounds" ]; do
     (
       cd "$workdir" || exit 2
       export PERFBOT_SIDE="$side" PERFBOT_ROUND="$round" PERFBOT_TARGET="$target" \
-        PERFBOT_RESULT="$result"
+        PERFBOT_PROCESSES="$processes"
+      if [ "$processes" -eq 1 ]; then
+        export PERFBOT_PROCESS=1 PERFBOT_RESULT="$result"
+      else  # the loop is measured as one command: CPU summed, peak RSS the largest process's
+        stem=$(printf '%s/%s/round-%03d' "$PERFBOT_RESULTS" "$side" "$round")
+        set -- sh -c "$PROCESS_LOOP" perfbot-processes "$stem" "$PERFBOT_RESULT_SUFFIX" "$@"
+      fi
       if [ -n "$measure" ]; then measured "$figures" "$@"; else "$@"; fi
     ) || { rm -f "$figures" "$figures.perf"; fail "round $round on $side failed"; }
     finished=$(now)
-    if [ ! -s "$result" ]; then
-      rm -f "$figures" "$figures.perf"
-      argv_hint "$@"
-      fail "round $round on $side wrote no result to $result"
-    fi
+    load_during=$(load)
+    steal=$(steal_share "$ticks_before" "$(cpu_ticks)")
+    process=1
+    while [ "$process" -le "$processes" ]; do
+      result=$(result_of "$side" "$round" "$process")
+      if [ ! -s "$result" ]; then
+        rm -f "$figures" "$figures.perf"
+        argv_hint "$@"
+        fail "round $round on $side wrote no result to $result"
+      fi
+      process=$((process + 1))
+    done
     if [ "$side" = base ]; then image=$base_image; else image=$head_image; fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$position" "$started" "$finished" "$machine" \
-      "$image" >> "$PERFBOT_RESULTS/$side/rounds.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$position" "$started" "$finished" \
+      "$machine" "$image" "$cpus" "$load_before" "$load_during" "$steal" \
+      >> "$PERFBOT_RESULTS/$side/rounds.tsv"
     if [ -n "$measure" ]; then
       cpu=$(cut -f1,2 "$figures" 2>/dev/null) || cpu=
       case "$cpu" in [0-9]*.[0-9]*"$(printf '\t')"[0-9]*.[0-9]*) ;; *) cpu="$(printf '\t')" ;; esac
