@@ -22,7 +22,9 @@ import pytest
 from tests.bot.constants import CALLBACK_SECRET
 from tests.bot.test_gunicorn import app_against_stand_ins, gunicorn, wait_until_healthy
 from tests.history.builders import comparison, payload
-from workflows.callback import send
+from tests.standins.argo_server import ArgoStandIn
+from workflows.callback import CallbackPayload, send
+from workflows.labels import run_labels
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -53,49 +55,58 @@ def artifacts(project_root: Path) -> Path:
 
 
 @pytest.fixture
-def dashboard(tmp_path: Path, project_root: Path, store_target: str) -> Iterator[str]:
+def dashboard(
+    tmp_path: Path, project_root: Path, store_target: str
+) -> Iterator[tuple[str, ArgoStandIn]]:
     if CHROMIUM is None:
         if os.environ.get("PERFBOT_REQUIRE_BROWSER"):
             pytest.fail(NO_BROWSER)
         pytest.skip(NO_BROWSER)
     config = project_root / "tests" / "bot" / "perfbot.test.yaml"
-    with app_against_stand_ins(tmp_path, config) as (env, _github, _argo):
+    with app_against_stand_ins(tmp_path, config) as (env, _github, argo):
         env = {**env, "PERFBOT_HISTORY_URL": store_target, "PERFBOT_DASHBOARD": "public"}
         process = gunicorn(project_root, env)
         url = f"http://127.0.0.1:{env['PORT']}"
         try:
             wait_until_healthy(url, process)
-            yield url
+            yield url, argo
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=15)
 
 
-def fill(url: str) -> None:
-    """Main-branch pushes, then a pull request that slows GET /search, through /callback."""
+def fill(url: str, argo: ArgoStandIn) -> None:
+    """Main-branch pushes, then a pull request that slows GET /search, through /callback.
+    Each run is one Argo knows (the bot accepts a callback only from a run it submitted)."""
+
+    def deliver(sent: CallbackPayload) -> None:
+        ref = sent.run
+        argo.add_workflow(sent.workflow_name, run_labels(ref.repo, ref.pr, ref.job, ref.head_sha))
+        send(f"{url}/callback", sent, CALLBACK_SECRET)
+
     for number in range(MAIN_RUNS):
         report, _, _ = comparison({SEARCH: 10.0}, {SEARCH: 10.0 + 0.2 * (number % 3)}, seed=number)
-        sent = payload(report, pr=0, workflow=f"push-{number}", head_sha=f"{number:040x}")
-        send(f"{url}/callback", sent, CALLBACK_SECRET)
+        deliver(payload(report, pr=0, workflow=f"push-{number}", head_sha=f"{number:040x}"))
     report, _, _ = comparison({SEARCH: 10.0}, {SEARCH: 13.0})
-    send(f"{url}/callback", payload(report, pr=1, workflow="pr-1"), CALLBACK_SECRET)
+    deliver(payload(report, pr=1, workflow="pr-1"))
 
 
 def test_a_pull_request_and_the_main_branch_show_on_the_dashboard_in_a_browser(
-    dashboard: str, project_root: Path, store_target: str
+    dashboard: tuple[str, ArgoStandIn], project_root: Path, store_target: str
 ) -> None:
-    fill(dashboard)
+    url, argo = dashboard
+    fill(url, argo)
     shots = artifacts(project_root)
     backend = "postgresql" if "://" in store_target else "sqlite"
 
-    index = chromium("--dump-dom", f"{dashboard}/")
+    index = chromium("--dump-dom", f"{url}/")
     [run_link] = re.findall(r'href="/runs/(\d+)">#\d+</a>', index)  # the job's latest: the PR
-    run_page = chromium("--dump-dom", f"{dashboard}/runs/{run_link}")
-    trend_url = f"{dashboard}/benchmark?repo=Codertocat/Hello-World&job=api&name=GET%20/search"
+    run_page = chromium("--dump-dom", f"{url}/runs/{run_link}")
+    trend_url = f"{url}/benchmark?repo=Codertocat/Hello-World&job=api&name=GET%20/search"
     trend_page = chromium("--dump-dom", trend_url)
-    for name, url in (("run", f"{dashboard}/runs/{run_link}"), ("benchmark", trend_url)):
+    for name, page in (("run", f"{url}/runs/{run_link}"), ("benchmark", trend_url)):
         shot = shots / f"{name}-{backend}.png"
-        chromium(f"--screenshot={shot}", "--window-size=1100,1400", url)
+        chromium(f"--screenshot={shot}", "--window-size=1100,1400", page)
         assert shot.stat().st_size > 10_000
 
     assert "PR #1" in index
