@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -285,6 +286,17 @@ IMAGES = (
 )
 
 
+def prune() -> None:
+    """Each rebuild leaves the previous build's stages behind, untagged, and a failed build its
+    working containers: drop them, or the storage grows by a few hundred MB with every change
+    to perfbot's code. Best effort: what cannot go now goes next time."""
+    for args in (("rm", "--all"), ("rmi", "--prune")):
+        try:
+            buildah(*args, timeout=300)
+        except ImageFailed as error:
+            print(f"buildah {args[0]}: {str(error).splitlines()[-1]}", file=sys.stderr)
+
+
 def ensure(image: Image, say=print) -> Path:
     archive = image.archive()
     if archive.is_file():
@@ -313,9 +325,7 @@ def ensure(image: Image, say=print) -> Path:
             buildah("pull", f"docker-archive:{IMAGES[2].archive()}")
     image.make()
     save(image.ref, archive)
-    # Each rebuild leaves the previous build's stages behind, untagged: drop them, or the
-    # storage grows by a few hundred MB with every change to perfbot's code.
-    buildah("rmi", "--prune")
+    prune()
     for stale in images_dir().glob(f"{image.name}-*.tar"):
         if stale != archive:
             stale.unlink()
