@@ -566,6 +566,21 @@ def up(node: Node, pause_image: str, archives: list[Path]) -> None:
     say(f"the node is Ready ({time.monotonic() - started:.0f} s)")
 
 
+def gone(pid: int) -> bool:
+    """Exited: reaped now if it is this process's child, or a zombie another parent will reap
+    (a zombie still answers signal 0, which would make every stop wait out its grace)."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+    except ChildProcessError:
+        pass
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return True
+    return state == "Z"
+
+
 def stop_pid(pid: int, grace: float = 10) -> None:
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
@@ -576,9 +591,7 @@ def stop_pid(pid: int, grace: float = 10) -> None:
             os.kill(pid, sig)
         deadline = time.monotonic() + grace
         while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
+            if gone(pid):
                 return
             time.sleep(0.2)
 

@@ -106,3 +106,32 @@ def test_the_forwarder_bridges_a_port(tmp_path: Path) -> None:
     with socket.create_connection(("127.0.0.1", local), timeout=5) as client:
         client.sendall(b"hello")
         assert client.recv(100) == b"HELLO"
+
+
+def test_a_stopped_child_is_gone_at_once_not_after_the_grace() -> None:
+    """A child that exited is a zombie until reaped, and a zombie still answers signal 0:
+    taking the cluster down must not wait out each process's grace period for it."""
+    import subprocess
+    import time
+
+    from tests.cluster import node
+
+    child = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    started = time.monotonic()
+    node.stop_pid(child.pid, grace=5)
+    assert time.monotonic() - started < 2
+    assert node.gone(child.pid)
+
+
+def test_a_process_that_ignores_sigterm_is_killed_after_the_grace() -> None:
+    import subprocess
+    import time
+
+    from tests.cluster import node
+
+    child = subprocess.Popen(["sh", "-c", "trap '' TERM; sleep 60 & wait"], start_new_session=True)
+    time.sleep(0.3)
+    started = time.monotonic()
+    node.stop_pid(child.pid, grace=1)
+    assert 1 <= time.monotonic() - started < 3  # SIGTERM's grace, then SIGKILL at once
+    assert node.gone(child.pid)
