@@ -26,6 +26,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from workflows.results import tsv
 from workflows.results.errors import ResultsError
 
 FILE_NAME = "rounds.tsv"
@@ -52,25 +53,11 @@ def read_manifest(directory: Path) -> list[dict[str, Any]]:
     path = directory / FILE_NAME
     if not path.is_file():
         return []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResultsError(path, f"cannot be read: {exc}") from None
-    header = tuple(lines[0].split("\t")) if lines else ()
-    if header not in (COLUMNS, COLUMNS + LOAD_COLUMNS):
-        raise ResultsError(path, f"the first line must be the header {' '.join(COLUMNS)}")
-    if len(lines) > MAX_LINES:
-        raise ResultsError(path, f"more than {MAX_LINES} rounds")
+    header, found = tsv.rows(path, (COLUMNS, COLUMNS + LOAD_COLUMNS), MAX_LINES)
     rows = []
     try:
-        for index, line in enumerate(lines[1:], start=2):
-            if not line.strip():
-                continue
-            cells = line.split("\t")
-            if len(cells) != len(header):
-                raise ValueError(f"line {index}: {len(cells)} columns, expected {len(header)}")
+        for where, cells in found:
             row: dict[str, Any] = dict(zip(header, cells, strict=True))
-            where = f"line {index}"
             row["round"] = _number(cells[0], int, where, "round")
             row["position"] = _number(cells[1], int, where, "position")
             row["started"] = _number(cells[2], float, where, "started")

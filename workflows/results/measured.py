@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from workflows.results import tsv
 from workflows.results.errors import ResultsError
 from workflows.results.model import Benchmark, make_benchmark
 
@@ -58,23 +59,10 @@ def read_measured(directory: Path) -> list[dict[str, Any]]:
     path = directory / FILE_NAME
     if not path.is_file():
         return []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResultsError(path, f"cannot be read: {exc}") from None
-    if not lines or tuple(lines[0].split("\t")) != COLUMNS:
-        raise ResultsError(path, f"the first line must be the header {' '.join(COLUMNS)}")
-    if len(lines) > MAX_LINES:
-        raise ResultsError(path, f"more than {MAX_LINES} rounds")
+    _, found = tsv.rows(path, (COLUMNS,), MAX_LINES)
     rows = []
     try:
-        for index, line in enumerate(lines[1:], start=2):
-            if not line.strip():
-                continue
-            cells = line.split("\t")
-            where = f"line {index}"
-            if len(cells) != len(COLUMNS):
-                raise ValueError(f"{where}: {len(cells)} columns, expected {len(COLUMNS)}")
+        for where, cells in found:
             number = _number(cells[0], where, "round")
             if number is None or number < 1 or number != int(number):
                 raise ValueError(f"{where}: round must be a whole number from 1")
