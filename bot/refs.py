@@ -41,7 +41,7 @@ def check_ref(ref: str) -> str:
         raise RefError(f"the ref is longer than {MAX_REF_LENGTH} characters")
     if ref.startswith("-"):
         raise RefError("a ref cannot start with `-`")
-    if not _ALLOWED.match(ref):
+    if not _ALLOWED.fullmatch(ref):  # not match: `$` would let a trailing newline through
         raise RefError("the ref has characters other than letters, digits and `._/+@-`")
     problem = _git_rule_broken(ref)
     if problem:

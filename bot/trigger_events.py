@@ -103,7 +103,7 @@ def push_event(payload: dict[str, Any], delivery_id: str) -> PushEvent:
 
 def _sha(payload: dict[str, Any], key: str) -> str:
     value = required(payload, key, str)
-    if not _SHA.match(value):
+    if not _SHA.fullmatch(value):  # not match: `$` lets a trailing newline through
         raise PayloadError(f"{key}: expected a 40-digit commit SHA")
     return value
 

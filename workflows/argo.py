@@ -330,7 +330,7 @@ def workflow_name_for_delivery(delivery_id: str) -> str:
     result is always a DNS-1123 label of at most 63 characters.
     """
     candidate = f"perf-{delivery_id.strip().lower()}"
-    if len(candidate) <= 63 and _DNS_LABEL.match(candidate):
+    if len(candidate) <= 63 and _DNS_LABEL.fullmatch(candidate):
         return candidate
     digest = hashlib.sha256(delivery_id.encode("utf-8")).hexdigest()[:32]
     return f"perf-{digest}"

@@ -145,3 +145,10 @@ def test_every_ref_the_gate_lets_through_is_plain_git_ref_text(ref: str) -> None
     assert re.fullmatch(r"[A-Za-z0-9._/+@-]{1,200}", accepted)
     assert not accepted.startswith(("-", "/", "."))
     assert ".." not in accepted
+
+
+@pytest.mark.parametrize("ref", ["main\n", "0\n", "v1.2.0\n", "release/1.2\n"])
+def test_a_ref_with_a_trailing_newline_is_refused(ref: str) -> None:
+    """`$` in a `re.match` pattern matches before a final newline: the gate must not."""
+    with pytest.raises(RefError):
+        check_ref(ref)
