@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from workflows.argo_validate import cache_root  # one cache for every Go build of perfbot
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 VERSIONS_FILE = HERE / "versions.toml"
@@ -94,14 +96,6 @@ def argo_version(go_mod: Path = ARGO_GO_MOD) -> str:
         if len(words) >= 2 and words[-2] == ARGO_MODULE:
             return words[-1]
     raise BuildFailed(f"{go_mod} requires no {ARGO_MODULE}")
-
-
-def cache_root() -> Path:
-    explicit = os.environ.get("PERFBOT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "perfbot"
 
 
 def go_version() -> str:

@@ -307,21 +307,9 @@ def ensure(image: Image, say=print) -> Path:
     if image.name == "perfbot":
         # The Dockerfile builds FROM the python image: it must be in buildah's storage.
         ensure(IMAGES[2], say)
-        present = subprocess.run(
-            [
-                "buildah",
-                "--root",
-                str(build.cache_root() / "cluster" / "buildah" / "root"),
-                "--runroot",
-                str(build.cache_root() / "cluster" / "buildah" / "run"),
-                "inspect",
-                "--type",
-                "image",
-                PYTHON,
-            ],
-            capture_output=True,
-        )
-        if present.returncode != 0:
+        try:
+            buildah("inspect", "--type", "image", PYTHON)
+        except ImageFailed:
             buildah("pull", f"docker-archive:{IMAGES[2].archive()}")
     image.make()
     save(image.ref, archive)
