@@ -30,7 +30,8 @@ from workflows.horreum.config import HorreumConfig
 
 DEFAULT_DEADLINE_SECONDS = 7200  # the budget of a whole run: 2 h
 DEFAULT_PERFBOT_IMAGE = "ghcr.io/perfbot/perfbot:0.1.0"
-DEFAULT_KANIKO_IMAGE = "gcr.io/kaniko-project/executor:v1.23.2"
+# Buildah, maintained by the containers project (kaniko's Google repository is archived).
+DEFAULT_BUILDAH_IMAGE = "quay.io/containers/buildah:v1.46.1"
 DEFAULT_CRANE_IMAGE = "gcr.io/go-containerregistry/crane:debug"
 DEFAULT_CONFIRM_ROUNDS = 10  # bench/confirmation.py: 5 rounds lose half the real changes found
 # Fewer rounds than the compare's min samples (5) give no verdict, so could confirm nothing.
@@ -150,7 +151,8 @@ class BuildConfig(_Model):
     registry: str | None = None  # e.g. ghcr.io/acme; the image is <registry>/<image>:<sha>
     image: str | None = None
     registry_secret: str | None = None  # docker config Secret for pushing / checking
-    kaniko_image: str = DEFAULT_KANIKO_IMAGE
+    buildah_image: str = DEFAULT_BUILDAH_IMAGE
+    args: dict[str, str] = Field(default_factory=dict)  # the Dockerfile's build arguments
     crane_image: str = DEFAULT_CRANE_IMAGE
     builder_image: str | None = None
     command: Command | None = None
@@ -170,12 +172,33 @@ class BuildConfig(_Model):
     def _env(cls, value: dict[str, str]) -> dict[str, str]:
         return _check_env(value)
 
+    @field_validator("args")
+    @classmethod
+    def _args(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, item in value.items():
+            if not ENV_NAME_RE.match(name):
+                raise ValueError(f"{name!r} is not a build argument name")
+            _no_template_braces(item)
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kaniko_retired(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "kaniko_image" in data:
+            raise ValueError(
+                "kaniko_image: perfbot builds images with buildah now (kaniko's project is "
+                "archived); rename the key to buildah_image and give a buildah image"
+            )
+        return data
+
     @model_validator(mode="after")
     def _one_kind(self) -> BuildConfig:
         if (self.dockerfile is None) == (self.command is None):
             raise ValueError("expected exactly one of `dockerfile` or `command`")
         if self.dockerfile is not None and not (self.registry and self.image):
             raise ValueError("a `dockerfile` build needs `registry` and `image` to push to")
+        if self.args and self.dockerfile is None:
+            raise ValueError("args: build arguments are for a `dockerfile` build")
         # a `command` build without `builder_image` runs locally only: JobConfig.cluster_gaps
         for path in self.keep:
             if path.startswith("/") or ".." in path.split("/"):

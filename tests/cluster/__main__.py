@@ -1,8 +1,8 @@
 """`python -m tests.cluster build|up|down|status`: the real cluster the e2e tests run on.
 
 - `build`: the binaries (Go module proxy) and images (buildah, debootstrap), cached by version;
-- `up`: build if needed, then the node, Argo and the S3 store; prints the kubeconfig and the
-  Argo Server's address on the host;
+- `up`: build if needed, then the node, Argo, the S3 store and the image registry; prints the
+  kubeconfig and the Argo Server's address on the host;
 - `down`: ends every process by PID and removes every path the cluster made;
 - `status`: what is running.
 
@@ -16,7 +16,7 @@ import argparse
 import sys
 import time
 
-from tests.cluster import argo, build, images, node
+from tests.cluster import argo, build, images, node, registry
 
 
 def cmd_build(_: argparse.Namespace) -> None:
@@ -34,6 +34,9 @@ def bring_up(target: node.Node) -> None:
         argo.install_crds(target)
         argo.start_s3(target)
         argo.start_argo(target)
+        node.say("the image registry, with the builds' base image")
+        registry.start(target)
+        registry.push(target, archives["python"], registry.BASE)
     except BaseException:
         node.say("bring-up failed: taking the cluster down")
         node.down(target)

@@ -226,8 +226,50 @@ def build_argo(work: Path, out: Path, pins: dict) -> None:
         )
 
 
+def build_go_command(module: str, command: str, binary: str) -> Callable[[Path, Path, dict], None]:
+    """A recipe for one command of a published module: a wrapper module requires it at the
+    pinned version (so its own go.mod's requirements govern through MVS) and builds it."""
+
+    def recipe(work: Path, out: Path, pins: dict) -> None:
+        pin = next(p for p in pins.values() if isinstance(p, dict) and p.get("module") == module)
+        (work / "go.mod").write_text(
+            f"module perfbot.invalid/cluster/{binary}\n\ngo 1.24.0\n\n"
+            f"require {module} {pin['version']}\n"
+        )
+        (work / "tools.go").write_text(
+            f'//go:build tools\n\npackage tools\n\nimport _ "{module}/{command}"\n'
+        )
+        run_go(["mod", "tidy"], work)
+        run_go(
+            [
+                "build",
+                "-trimpath",
+                "-ldflags",
+                "-s -w",
+                "-o",
+                str(out / binary),
+                f"{module}/{command}",
+            ],
+            work,
+        )
+
+    return recipe
+
+
 COMPONENTS = (
     Component("etcd", "etcd", build_etcd, ("etcd",)),
+    Component(
+        "registry",
+        "registry",
+        build_go_command("github.com/distribution/distribution/v3", "cmd/registry", "registry"),
+        ("registry",),
+    ),
+    Component(
+        "crane",
+        "crane",
+        build_go_command("github.com/google/go-containerregistry", "cmd/crane", "crane"),
+        ("crane",),
+    ),
     Component("argo", "argo", build_argo, ("workflow-controller", "argoexec", "argo")),
     Component("kubernetes", "kubernetes", build_kubernetes, KUBE_COMMANDS),
 )

@@ -33,6 +33,7 @@ WEBHOOK_SECRET = "cluster-webhook-secret"
 GIT_PORT = 8443
 BOT_PORT = 18081
 DEMO_REPO = "perfbot-demo/shop"
+IMAGES_REPO = "perfbot-demo/shop-images"  # the same project; its default job builds images
 COMMENT_IDS = itertools.count(int(time.time()))
 RUN_TIMEOUT = 1500  # seconds: the demo's 10 rounds and confirmation, on a loaded machine
 
@@ -133,6 +134,10 @@ def bot(
         repo.branches["main"] = demo_repo.base
         repo.roles["Codertocat"] = "admin"
         repo.add_pull(1, head_sha=demo_repo.head, base_ref="main")
+        images_repo = github.repo(IMAGES_REPO, installation_id=1)
+        images_repo.branches["main"] = demo_repo.base
+        images_repo.roles["Codertocat"] = "admin"
+        images_repo.add_pull(1, head_sha=demo_repo.head, base_ref="main")
         env = {
             **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
             "HOST": node.PEER_IP,
@@ -191,11 +196,11 @@ def bot(
             ).is_dir() else None
 
 
-def deliver(bot: Bot, contracts_dir, body: str) -> requests.Response:
+def deliver(bot: Bot, contracts_dir, body: str, repo: str = DEMO_REPO) -> requests.Response:
     payload = pr_comment(contracts_dir, body)
     payload["comment"]["id"] = next(COMMENT_IDS)  # each command its own comment (no replay)
-    owner, name = DEMO_REPO.split("/")
-    payload["repository"].update(full_name=DEMO_REPO, name=name)
+    owner, name = repo.split("/")
+    payload["repository"].update(full_name=repo, name=name)
     payload["repository"]["owner"]["login"] = owner
     raw = encode(payload)
     return requests.post(
@@ -209,6 +214,40 @@ def deliver(bot: Bot, contracts_dir, body: str) -> requests.Response:
 def workflows(cluster: node.Node) -> list[dict]:
     result = cluster.kubectl("-n", install.NAMESPACE, "get", "workflows", "-o", "json")
     return json.loads(result.stdout)["items"]
+
+
+def workflow_names(cluster: node.Node) -> set[str]:
+    return {flow["metadata"]["name"] for flow in workflows(cluster)}
+
+
+def new_workflow(cluster: node.Node, before: set[str]) -> str:
+    """The one workflow submitted since `before` was taken."""
+    submitted = workflow_names(cluster) - before
+    assert len(submitted) == 1, f"expected one new workflow, found {sorted(submitted)}"
+    return submitted.pop()
+
+
+def submit(bot: Bot, cluster: node.Node, contracts_dir, body: str, repo: str = DEMO_REPO) -> str:
+    """Deliver a command that must start one workflow; its name."""
+    before = workflow_names(cluster)
+    answer = deliver(bot, contracts_dir, body, repo)
+    assert answer.status_code == 200, answer.text
+    assert answer.json().get("outcome") == "submitted", answer.text
+    return new_workflow(cluster, before)
+
+
+def finished_check(bot: Bot, repo: str, name: str, timeout: float = 120) -> dict | None:
+    """The check run of workflow `name` once completed (the callback may trail the workflow)."""
+    checks = bot.github.repos[repo].check_runs
+    deadline = time.monotonic() + timeout
+    check = None
+    while time.monotonic() < deadline:
+        mine = [c for c in checks.values() if c.get("external_id") == name]
+        check = mine[-1] if mine else None
+        if check and check.get("status") == "completed":
+            break
+        time.sleep(1)
+    return check
 
 
 def wait_for_phase(cluster: node.Node, name: str, timeout: float) -> dict:
@@ -228,12 +267,7 @@ def wait_for_phase(cluster: node.Node, name: str, timeout: float) -> dict:
 def run(cluster: node.Node, bot: Bot, demo_repo: DemoRepo, contracts_dir) -> dict:
     """`/run-perf main` on the demo's PR, followed to its end; with timings."""
     started = time.monotonic()
-    answer = deliver(bot, contracts_dir, "/run-perf main")
-    assert answer.status_code == 200, answer.text
-    assert answer.json()["outcome"] == "submitted", answer.text
-    submitted = workflows(cluster)
-    assert len(submitted) == 1
-    name = submitted[0]["metadata"]["name"]
+    name = submit(bot, cluster, contracts_dir, "/run-perf main")
     flow = wait_for_phase(cluster, name, RUN_TIMEOUT)
     finished = time.monotonic()
     repo = bot.github.repos[DEMO_REPO]

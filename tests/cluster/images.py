@@ -9,7 +9,9 @@ IfNotPresent, so the kubelet never tries a registry.
 - `argoexec`: Argo's executor, built by `build.py` from the same Argo module as the controller;
 - `python`: a Debian root file system made by `debootstrap --variant=minbase` with Python 3.11,
   the base for the demo's steps and for perfbot's own image (the Dockerfile's PYTHON_IMAGE);
-- `perfbot`: the project's `Dockerfile`, built for real with its lock's hash checks on.
+- `perfbot`: the project's `Dockerfile`, built for real with its lock's hash checks on;
+- `builder`: the image jobs' builder and checker: Debian's `buildah` (installed by apt on the
+  python base) and `crane` (built by `build.py`), told that the node's registry speaks HTTP.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.cluster import build, pki
+from tests.cluster import build, pki, registry
 
 ROOT = build.ROOT
 PAUSE_SOURCE = build.HERE / "pause"
@@ -35,6 +37,8 @@ PAUSE = f"localhost/perfbot-pause:{TAG}"
 ARGOEXEC = f"localhost/argoexec:{TAG}"
 PYTHON = f"localhost/perfbot-python:{TAG}"
 PERFBOT = f"localhost/perfbot:{TAG}"
+BUILDER = f"localhost/perfbot-builder:{TAG}"
+BUILDER_PACKAGES = ("buildah",)
 # What goes into perfbot's image: the Dockerfile's COPY sources. A change to any rebuilds it.
 PERFBOT_INPUTS = ("Dockerfile", "pyproject.toml", "README.md", "deploy/image", "workflows", "bot")
 PYTHON_PACKAGES = ("python3", "python3-venv", "python3-pip", "python-is-python3", "ca-certificates")
@@ -262,6 +266,47 @@ def make_perfbot() -> None:
         raise ImageFailed(f"{PERFBOT} was not rebuilt from this source ({revision})")
 
 
+def make_builder() -> None:
+    container = buildah("from", "--pull-never", PYTHON)
+    try:
+        install = (
+            "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "
+            f"--no-install-recommends {' '.join(BUILDER_PACKAGES)} && rm -rf /var/lib/apt/lists/*"
+        )
+        buildah(
+            "run",
+            "--network",
+            "host",
+            "--isolation",
+            "chroot",
+            container,
+            "--",
+            "sh",
+            "-c",
+            install,
+        )
+        buildah(
+            "copy", "--chmod", "0755", container, str(crane_bin() / "crane"), "/usr/local/bin/crane"
+        )
+        with tempfile.TemporaryDirectory() as scratch:
+            conf = Path(scratch) / "perfbot-cluster.conf"
+            conf.write_text(f'[[registry]]\nlocation = "{registry.ADDRESS}"\ninsecure = true\n')
+            buildah("copy", container, str(conf), "/etc/containers/registries.conf.d/")
+        buildah("commit", "--rm", container, BUILDER)
+    except ImageFailed:
+        subprocess.run(["buildah", "rm", container], capture_output=True)
+        raise
+
+
+def crane_bin() -> Path:
+    component = next(c for c in build.COMPONENTS if c.name == "crane")
+    return component.folder(build.versions())
+
+
+def digest_text(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:12]
+
+
 def local_cas() -> list[Path]:
     return sorted(Path("/usr/local/share/ca-certificates").glob("*.crt"))
 
@@ -282,6 +327,12 @@ IMAGES = (
         PERFBOT,
         lambda: python_inputs() + digest_paths([ROOT / p for p in PERFBOT_INPUTS]),
         make_perfbot,
+    ),
+    Image(
+        "builder",
+        BUILDER,
+        lambda: digest_text(python_inputs(), crane_bin().name, repr(BUILDER_PACKAGES), "r1"),
+        make_builder,
     ),
 )
 
@@ -304,8 +355,8 @@ def ensure(image: Image, say=print) -> Path:
     images_dir().mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     say(f"building image {image.ref} ...")
-    if image.name == "perfbot":
-        # The Dockerfile builds FROM the python image: it must be in buildah's storage.
+    if image.name in ("perfbot", "builder"):
+        # Both are made FROM the python image: it must be in buildah's storage.
         ensure(IMAGES[2], say)
         try:
             buildah("inspect", "--type", "image", PYTHON)

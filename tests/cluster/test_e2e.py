@@ -16,7 +16,7 @@ import time
 import pytest
 
 from tests.cluster import install
-from tests.cluster.conftest import DEMO_REPO, Bot, deliver, wait_for_phase, workflows
+from tests.cluster.conftest import DEMO_REPO, Bot, submit, wait_for_phase
 from tests.cluster.node import NODE_NAME, Node
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
@@ -118,13 +118,8 @@ def test_the_bot_deployment_runs_the_built_image_and_is_ready(cluster: Node) -> 
 @pytest.fixture(scope="module")
 def oversized(cluster: Node, bot: Bot, run: dict, contracts_dir) -> dict:
     """A run whose measure pods fit no node: it must fail at `reserve`, fast, and be reported."""
-    before = {w["metadata"]["name"] for w in workflows(cluster)}
     started = time.monotonic()
-    answer = deliver(bot, contracts_dir, "/perf-bot run shop-api-oversized main")
-    assert answer.status_code == 200, answer.text
-    new = [w for w in workflows(cluster) if w["metadata"]["name"] not in before]
-    assert len(new) == 1, answer.text
-    name = new[0]["metadata"]["name"]
+    name = submit(bot, cluster, contracts_dir, "/perf-bot run shop-api-oversized main")
     flow = wait_for_phase(cluster, name, 600)
     repo = bot.github.repos[DEMO_REPO]
     deadline = time.monotonic() + 120

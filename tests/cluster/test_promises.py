@@ -13,7 +13,14 @@ import time
 import pytest
 
 from tests.cluster import install
-from tests.cluster.conftest import DEMO_REPO, Bot, deliver, wait_for_phase, workflows
+from tests.cluster.conftest import (
+    DEMO_REPO,
+    Bot,
+    deliver,
+    finished_check,
+    submit,
+    wait_for_phase,
+)
 from tests.cluster.node import Node
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
@@ -49,11 +56,7 @@ def test_argos_progress_of_the_finished_run_is_complete(run: dict) -> None:
 @pytest.fixture(scope="module")
 def cancelled(cluster: Node, bot: Bot, run: dict, contracts_dir) -> dict:
     """`/run-perf main` again, then `/perf-bot cancel` once its pods run."""
-    before = {w["metadata"]["name"] for w in workflows(cluster)}
-    answer = deliver(bot, contracts_dir, "/run-perf main")
-    assert answer.json().get("outcome") == "submitted", answer.text
-    (name,) = [w["metadata"]["name"] for w in workflows(cluster)
-               if w["metadata"]["name"] not in before]  # fmt: skip
+    name = submit(bot, cluster, contracts_dir, "/run-perf main")
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         nodes = install.workflow(cluster, name).get("status", {}).get("nodes", {})
@@ -63,16 +66,7 @@ def cancelled(cluster: Node, bot: Bot, run: dict, contracts_dir) -> dict:
     answer = deliver(bot, contracts_dir, "/perf-bot cancel")
     assert answer.status_code == 200, answer.text
     flow = wait_for_phase(cluster, name, 300)
-    repo = bot.github.repos[DEMO_REPO]
-    deadline = time.monotonic() + 120
-    check = None
-    while time.monotonic() < deadline:
-        checks = [c for c in repo.check_runs.values() if c.get("external_id") == name]
-        check = checks[-1] if checks else None
-        if check and check.get("status") == "completed":
-            break
-        time.sleep(1)
-    return {"name": name, "workflow": flow, "check": check}
+    return {"name": name, "workflow": flow, "check": finished_check(bot, DEMO_REPO, name)}
 
 
 def test_a_cancelled_run_is_stopped_by_argo(cancelled: dict) -> None:

@@ -1,4 +1,4 @@
-"""`build`: one side's build, as an image (kaniko) or as a command whose output is kept.
+"""`build`: one side's build, as an image (buildah) or as a command whose output is kept.
 
 The same template builds base and head (its `side` and `sha` inputs differ), in parallel. A
 Dockerfile build pushes `<registry>/<image>:<sha>`; its `local_command` (if any) is what the
@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 
 from hera.workflows import Container, Parameter
+from hera.workflows.models import SecurityContext
 
 from workflows.config import JobConfig
 from workflows.pipeline import check, common, drivers, fetch, local, paths
@@ -50,11 +51,14 @@ def build_template(job: JobConfig) -> Container:
             **common_args,
         )
     return Container(
-        image=job.build.kaniko_image,
-        command=["/kaniko/executor"],
-        args=kaniko_args(job, sha),
-        env=common.env({**values, "DOCKER_CONFIG": paths.DOCKER_CONFIG}),
+        image=job.build.buildah_image,
+        command=["sh", "-c", drivers.load("image-build"), "perfbot-image-build"],
+        args=[f"{name}={value}" for name, value in job.build.args.items()] or None,
+        env=common.env({**values, **image_build_values(job, sha)}),
         volumes=check.registry_volume(job),
+        # buildah's chroot isolation mounts /proc and /dev for each RUN line; a container
+        # without CAP_SYS_ADMIN may not mount (docs/security.md: what this costs and why).
+        security_context=SecurityContext(privileged=True),
         annotations=local.command([*driver, *job.build.local_command])
         if job.build.local_command
         else {local.UNSUPPORTED: local_unsupported(job)},
@@ -62,16 +66,21 @@ def build_template(job: JobConfig) -> Container:
     )
 
 
-def kaniko_args(job: JobConfig, sha: str) -> list[str]:
-    context = posixpath.normpath(f"{paths.SOURCE}/{job.build.context}")
-    return [
-        f"--context=dir://{context}",
-        f"--dockerfile={paths.SOURCE}/{job.build.dockerfile}",
-        f"--destination={check.image_ref(job, sha)}",
-        f"--label=org.opencontainers.image.revision={sha}",
-        "--cache=true",
-        f"--cache-repo={job.build.image_repository}-cache",
-    ]
+def image_build_values(job: JobConfig, sha: str) -> dict[str, str]:
+    """What the image-build driver reads: the paths in the checkout, the image and its cache.
+
+    vfs storage and chroot isolation: no overlay mount inside the pod's own overlay file
+    system, and no nested container runtime; buildah's own advice for running in a container.
+    """
+    return {
+        "PERFBOT_IMAGE": check.image_ref(job, sha),
+        "PERFBOT_DOCKERFILE": posixpath.normpath(f"{paths.SOURCE}/{job.build.dockerfile}"),
+        "PERFBOT_CONTEXT": posixpath.normpath(f"{paths.SOURCE}/{job.build.context}"),
+        "PERFBOT_CACHE_REPO": f"{job.build.image_repository}-cache",
+        "DOCKER_CONFIG": paths.DOCKER_CONFIG,
+        "STORAGE_DRIVER": "vfs",
+        "BUILDAH_ISOLATION": "chroot",
+    }
 
 
 def local_unsupported(job: JobConfig) -> str:

@@ -26,7 +26,7 @@ def image_ref(job: JobConfig, sha: str) -> str:
 
 def registry_volume(job: JobConfig) -> list[SecretVolume] | None:
     """The registry's docker config, for steps that check or push images (never PR-code runners
-    other than kaniko, which must push)."""
+    other than the image build, which must push)."""
     if job.build.kind != "image" or not job.build.registry_secret:
         return None
     return [

@@ -1,0 +1,34 @@
+# perfbot image-build: one side's Dockerfile built with buildah and pushed to the registry.
+# In: PERFBOT_IMAGE (<registry>/<image>:<commit>), PERFBOT_SHA, PERFBOT_DOCKERFILE, PERFBOT_CONTEXT,
+#     PERFBOT_CACHE_REPO (layers are cached there, keyed by buildah on their instructions),
+#     DOCKER_CONFIG (the registry's credentials, when a Secret is mounted there);
+#     each positional argument is one build argument, NAME=value.
+# Storage and isolation come from the image's environment (STORAGE_DRIVER, BUILDAH_ISOLATION):
+# the template sets vfs and chroot, which need no mounts beyond what the pod is given.
+set -eu
+fail() { printf 'perfbot: %s\n' "$*" >&2; exit 2; }
+
+case "$PERFBOT_SHA" in ""|*[!0-9a-f]*) fail "the commit must be a hex commit id" ;; esac
+[ -f "$PERFBOT_DOCKERFILE" ] || fail "no Dockerfile at $PERFBOT_DOCKERFILE in this commit"
+[ -d "$PERFBOT_CONTEXT" ] || fail "no build context $PERFBOT_CONTEXT in this commit"
+if [ -f "${DOCKER_CONFIG:-/nonexistent}/config.json" ]; then
+  REGISTRY_AUTH_FILE="$DOCKER_CONFIG/config.json"
+  export REGISTRY_AUTH_FILE
+fi
+
+count=$#
+i=0
+while [ "$i" -lt "$count" ]; do
+  set -- "$@" --build-arg "$1"
+  shift
+  i=$((i + 1))
+done
+
+buildah build \
+  --layers --cache-from "$PERFBOT_CACHE_REPO" --cache-to "$PERFBOT_CACHE_REPO" \
+  --file "$PERFBOT_DOCKERFILE" \
+  --label "org.opencontainers.image.revision=$PERFBOT_SHA" \
+  --tag "$PERFBOT_IMAGE" \
+  "$@" "$PERFBOT_CONTEXT"
+buildah push "$PERFBOT_IMAGE"
+printf 'perfbot: pushed %s\n' "$PERFBOT_IMAGE" >&2
