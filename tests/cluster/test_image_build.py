@@ -98,7 +98,8 @@ def test_a_rerun_with_an_image_gone_stops_at_check_and_says_to_build(missing: di
     failed = [n for n in steps(flow, "check") if n["phase"] in ("Failed", "Error")]
     assert len(failed) == 1, json.dumps(flow["status"])[:3000]
     check = missing["check"]
-    assert check is not None and check["conclusion"] == "failure", check
+    assert check is not None
+    assert check["conclusion"] == "failure", check
     print("the refused rerun's check run:", json.dumps(check["output"])[:2000])
     assert "at step check" in check["output"]["title"], check["output"]["title"]
     assert "/run-perf" in check["output"]["summary"]
