@@ -92,6 +92,27 @@ ERRORS = [
         "repos.acme/db.jobs.sql: a `dockerfile` build needs a `deploy` section",
     ),
     (
+        one_job(
+            "        build: {dockerfile: D, registry: r, image: i, kaniko_image: k}\n"
+            "        deploy: {port: 80}\n        benchmark: {image: b, command: [x]}\n"
+        ),
+        "repos.acme/db.jobs.sql.build: kaniko_image: perfbot builds images with buildah now",
+    ),
+    (
+        one_job(
+            "        build: {dockerfile: D, registry: r, image: i, args: {1X: y}}\n"
+            "        deploy: {port: 80}\n        benchmark: {image: b, command: [x]}\n"
+        ),
+        "repos.acme/db.jobs.sql.build.args: '1X' is not a build argument name",
+    ),
+    (
+        one_job(
+            "        build: {command: [make], builder_image: gcc, args: {X: y}}\n"
+            "        benchmark: {image: b, command: [x]}\n"
+        ),
+        "repos.acme/db.jobs.sql.build: args: build arguments are for a `dockerfile` build",
+    ),
+    (
         one_job(GOOD_JOB + "        deploy: {port: 8000}\n"),
         "repos.acme/db.jobs.sql: deploy.command: required when the build is a command",
     ),

@@ -1,8 +1,8 @@
 """Every Secret a template refers to is held by the one kind of step meant to hold it.
 
 A run's Secrets: the callback secret (report and exit steps, perfbot's own image), the
-registry's docker config (image jobs' `check` and `build`: the image build has to push), and a private
-repository's git credential (the `fetch` step only: Argo mounts it into that pod's init
+registry's docker config (image jobs' `check` and `build`: the image build has to push), and a
+private repository's git credential (the `fetch` step only: Argo mounts it into that pod's init
 container, which clones; the step itself runs `true`). No other step, and above all none that
 runs PR code, may refer to any Secret.
 """

@@ -31,7 +31,7 @@ SHELLS = {"sh", "bash", "/bin/sh", "/bin/bash", "ash", "dash"}
 # Places where Argo substitutes a value as data (never executed by a shell).
 ALLOWED = [
     r"spec\.templates\.\d+\.container\.env\.\d+\.value",
-    r"spec\.templates\.\d+\.container\.args\.\d+",  # build arguments: data for buildah, not shell text
+    r"spec\.templates\.\d+\.container\.args\.\d+",  # build arguments: data, not shell text
     r"spec\.templates\.\d+\.container\.image",
     r"spec\.templates\.\d+\.container\.workingDir",
     r"spec\.templates\.\d+\.metadata\.annotations\.perfbot/local-working-dir",
