@@ -88,6 +88,17 @@ def test_the_registry_credentials_are_used_only_when_mounted(tmp_path, checkout)
     assert (tmp_path / "calls").read_text().split() == [str(tmp_path / "docker/config.json")] * 2
 
 
+def test_without_credentials_buildah_is_not_pointed_at_a_missing_file(tmp_path, checkout):
+    env = image_env(tmp_path, checkout)
+    fake_executable(
+        tmp_path / "bin",
+        "buildah",
+        'printf "%s|%s\\n" "${DOCKER_CONFIG:-unset}" "${REGISTRY_AUTH_FILE:-unset}" >> "$CALLS"\n',
+    )
+    assert run("image-build", env, cwd=checkout).returncode == 0
+    assert (tmp_path / "calls").read_text().split() == ["unset|unset"] * 2
+
+
 def test_a_failed_build_pushes_nothing_and_fails_the_step(tmp_path, checkout):
     env = image_env(tmp_path, checkout, FAIL_ON="build")
     result = run("image-build", env, cwd=checkout)

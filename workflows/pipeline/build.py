@@ -77,7 +77,7 @@ def image_build_values(job: JobConfig, sha: str) -> dict[str, str]:
         "PERFBOT_DOCKERFILE": posixpath.normpath(f"{paths.SOURCE}/{job.build.dockerfile}"),
         "PERFBOT_CONTEXT": posixpath.normpath(f"{paths.SOURCE}/{job.build.context}"),
         "PERFBOT_CACHE_REPO": f"{job.build.image_repository}-cache",
-        "DOCKER_CONFIG": paths.DOCKER_CONFIG,
+        **({"DOCKER_CONFIG": paths.DOCKER_CONFIG} if job.build.registry_secret else {}),
         "STORAGE_DRIVER": "vfs",
         "BUILDAH_ISOLATION": "chroot",
     }

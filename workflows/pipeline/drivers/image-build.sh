@@ -11,9 +11,12 @@ fail() { printf 'perfbot: %s\n' "$*" >&2; exit 2; }
 case "$PERFBOT_SHA" in ""|*[!0-9a-f]*) fail "the commit must be a hex commit id" ;; esac
 [ -f "$PERFBOT_DOCKERFILE" ] || fail "no Dockerfile at $PERFBOT_DOCKERFILE in this commit"
 [ -d "$PERFBOT_CONTEXT" ] || fail "no build context $PERFBOT_CONTEXT in this commit"
+# buildah also reads DOCKER_CONFIG, and refuses to push when it names a missing file.
 if [ -f "${DOCKER_CONFIG:-/nonexistent}/config.json" ]; then
   REGISTRY_AUTH_FILE="$DOCKER_CONFIG/config.json"
   export REGISTRY_AUTH_FILE
+else
+  unset DOCKER_CONFIG REGISTRY_AUTH_FILE
 fi
 
 count=$#
