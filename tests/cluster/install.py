@@ -19,7 +19,7 @@ from tests.cluster.node import NODE_NAME, Node
 
 OVERLAY = build.HERE / "overlay"
 NAMESPACE = "perfbot"
-VOLUMES = 6  # each run's workspace claim takes one (Retain): enough for the e2e's runs
+VOLUMES = 16  # each run's workspace claim takes one (Retain): enough for the e2e's runs
 S3_ACCESS_KEY = "perfbot"  # moto accepts any; Argo needs some
 
 

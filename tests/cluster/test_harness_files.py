@@ -25,7 +25,13 @@ CLUSTER_ONLY = {
 }
 
 
-EXTRA_JOBS = {"shop-api-oversized"}  # the cluster's own negative case
+# The cluster's own negative cases: each must fail, and be reported.
+EXTRA_JOBS = {
+    "shop-api-oversized",
+    "shop-api-build-fails",
+    "shop-api-never-ready",
+    "shop-api-benchmark-fails",
+}
 
 
 def test_argo_is_pinned_once_for_the_validator_and_the_cluster() -> None:

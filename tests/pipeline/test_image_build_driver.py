@@ -20,7 +20,7 @@ for arg; do
   printf '"%s"' "$arg" >> "$CALLS"
 done
 printf ']\\n' >> "$CALLS"
-[ "$1" != "${FAIL_ON:-}" ]
+[ "$3" != "${FAIL_ON:-}" ]
 """
 
 
@@ -43,6 +43,7 @@ def image_env(tmp_path: Path, checkout: Path, **overrides: str) -> dict[str, str
         "PERFBOT_CONTEXT": str(checkout),
         "PERFBOT_CACHE_REPO": "registry.invalid/acme/db-cache",
         "DOCKER_CONFIG": str(tmp_path / "docker"),
+        "STORAGE_DRIVER": "vfs",
         **overrides,
     }
 
@@ -57,12 +58,12 @@ def test_the_image_is_built_from_the_dockerfile_labelled_with_its_commit_then_pu
     result = run("image-build", image_env(tmp_path, checkout), cwd=checkout)
     assert result.returncode == 0, result.stderr
     build, push = calls(tmp_path)
-    assert build[0] == "build"
+    assert build[:3] == ["--storage-driver", "vfs", "build"]
     assert build[build.index("--file") + 1] == str(checkout / "Dockerfile")
     assert build[build.index("--tag") + 1] == IMAGE
     assert f"org.opencontainers.image.revision={SHA}" in build
     assert build[-1] == str(checkout)
-    assert push == ["push", IMAGE]
+    assert push == ["--storage-driver", "vfs", "push", IMAGE]
 
 
 def test_build_arguments_reach_buildah_as_data_even_with_shell_text_in_them(tmp_path, checkout):
@@ -103,7 +104,7 @@ def test_a_failed_build_pushes_nothing_and_fails_the_step(tmp_path, checkout):
     env = image_env(tmp_path, checkout, FAIL_ON="build")
     result = run("image-build", env, cwd=checkout)
     assert result.returncode != 0
-    assert [call[0] for call in calls(tmp_path)] == ["build"]
+    assert [call[2] for call in calls(tmp_path)] == ["build"]
 
 
 @pytest.mark.parametrize(

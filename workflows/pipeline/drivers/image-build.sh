@@ -3,8 +3,9 @@
 #     PERFBOT_CACHE_REPO (layers are cached there, keyed by buildah on their instructions),
 #     DOCKER_CONFIG (the registry's credentials, when a Secret is mounted there);
 #     each positional argument is one build argument, NAME=value.
-# Storage and isolation come from the image's environment (STORAGE_DRIVER, BUILDAH_ISOLATION):
-# the template sets vfs and chroot, which need no mounts beyond what the pod is given.
+# Storage and isolation come from the environment (STORAGE_DRIVER, BUILDAH_ISOLATION): the
+# template sets vfs and chroot, which need no mounts beyond what the pod is given. The driver is
+# named on every call: `buildah push` (1.28) ignores STORAGE_DRIVER and would look for overlay.
 set -eu
 fail() { printf 'perfbot: %s\n' "$*" >&2; exit 2; }
 
@@ -27,11 +28,12 @@ while [ "$i" -lt "$count" ]; do
   i=$((i + 1))
 done
 
-buildah build \
+storage="${STORAGE_DRIVER:-vfs}"
+buildah --storage-driver "$storage" build \
   --layers --cache-from "$PERFBOT_CACHE_REPO" --cache-to "$PERFBOT_CACHE_REPO" \
   --file "$PERFBOT_DOCKERFILE" \
   --label "org.opencontainers.image.revision=$PERFBOT_SHA" \
   --tag "$PERFBOT_IMAGE" \
   "$@" "$PERFBOT_CONTEXT"
-buildah push "$PERFBOT_IMAGE"
+buildah --storage-driver "$storage" push "$PERFBOT_IMAGE"
 printf 'perfbot: pushed %s\n' "$PERFBOT_IMAGE" >&2

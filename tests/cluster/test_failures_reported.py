@@ -1,0 +1,68 @@
+"""Failure is always reported (issue 25): a build that fails, a service that never becomes
+ready, a benchmark that exits non-zero; each run ends with the exit handler's report on the PR,
+naming the step, with the link to the run in Argo's UI.
+
+The three runs are submitted together and followed together: their builds overlap, and the
+two that reach `measure` take the benchmark node in turn (the semaphore), as a team's would.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cluster import argo
+from tests.cluster.conftest import (
+    DEMO_REPO,
+    Bot,
+    finished_check,
+    submit,
+    wait_for_phase,
+)
+from tests.cluster.node import Node
+
+pytestmark = [pytest.mark.cluster, pytest.mark.slow]
+# job -> (the step the report must name, what the report must carry from that step)
+FAILURES = {
+    "shop-api-build-fails": ("build", "this build is broken"),
+    "shop-api-never-ready": ("deploy", "deadline"),
+    "shop-api-benchmark-fails": ("benchmark", "the benchmark crashed"),
+}
+
+
+@pytest.fixture(scope="module")
+def failed(cluster: Node, bot: Bot, run: dict, contracts_dir) -> dict[str, dict]:
+    names = {
+        job: submit(bot, cluster, contracts_dir, f"/perf-bot run {job} main") for job in FAILURES
+    }
+    results = {}
+    for job, name in names.items():
+        flow = wait_for_phase(cluster, name, 900)
+        results[job] = {"workflow": flow, "check": finished_check(bot, DEMO_REPO, name)}
+        print(
+            f"{job}: {json.dumps(results[job]['check'] and results[job]['check']['output'])[:1500]}"
+        )
+    return results
+
+
+@pytest.mark.parametrize("job", sorted(FAILURES))
+def test_the_run_fails_in_argo(failed: dict, job: str) -> None:
+    assert failed[job]["workflow"]["status"]["phase"] in ("Failed", "Error")
+
+
+@pytest.mark.parametrize("job", sorted(FAILURES))
+def test_the_pr_is_told_the_run_failed_at_its_step(failed: dict, job: str) -> None:
+    check = failed[job]["check"]
+    assert check is not None, f"no completed check run for {job}"
+    assert check["conclusion"] == "failure"
+    step, _ = FAILURES[job]
+    assert f"at step {step}" in check["output"]["title"], check["output"]["title"]
+
+
+@pytest.mark.parametrize("job", sorted(FAILURES))
+def test_the_report_says_why_and_links_to_the_run_in_argo(failed: dict, job: str) -> None:
+    summary = failed[job]["check"]["output"]["summary"]
+    _, why = FAILURES[job]
+    assert why in summary
+    assert f"127.0.0.1:{argo.host_argo_port()}/workflows/" in summary
