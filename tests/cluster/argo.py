@@ -27,6 +27,14 @@ from tests.cluster.node import NODE_IP, Node, port_open, start_forwarder
 
 ARGO_NAMESPACE = "argo"
 ARGO_PORT = 2746
+EXECUTOR = json.dumps(
+    {
+        "resources": {
+            "requests": {"cpu": "100m", "memory": "128Mi"},
+            "limits": {"cpu": "100m", "memory": "128Mi"},
+        }
+    }
+)
 S3_PORT = 9000
 S3_BUCKET = "perfbot-artifacts"
 S3_SECRET = "perfbot-s3"
@@ -86,7 +94,16 @@ def start_s3(node: Node) -> None:
 def start_argo(node: Node) -> None:
     """The controller and the Argo Server, with the executor image built here."""
     node.kubectl("create", "namespace", ARGO_NAMESPACE)
-    node.kubectl("-n", ARGO_NAMESPACE, "create", "configmap", "workflow-controller-configmap")
+    # Argo's init and wait containers with requests equal to limits, so that a pod whose own
+    # containers ask for resources is Guaranteed as a whole (docs/operations.md).
+    node.kubectl(
+        "-n",
+        ARGO_NAMESPACE,
+        "create",
+        "configmap",
+        "workflow-controller-configmap",
+        f"--from-literal=executor={EXECUTOR}",
+    )
     # One controller: no leader election (it would also want the identity a pod name gives).
     env = {
         "KUBECONFIG": str(node.kubeconfig),

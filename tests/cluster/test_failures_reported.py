@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tests.cluster import argo
+from tests.cluster import argo, install
 from tests.cluster.conftest import (
     DEMO_REPO,
     Bot,
@@ -39,7 +39,11 @@ def failed(cluster: Node, bot: Bot, run: dict, contracts_dir) -> dict[str, dict]
     results = {}
     for job, name in names.items():
         flow = wait_for_phase(cluster, name, 900)
-        results[job] = {"workflow": flow, "check": finished_check(bot, DEMO_REPO, name)}
+        results[job] = {
+            "name": name,
+            "workflow": flow,
+            "check": finished_check(bot, DEMO_REPO, name),
+        }
         print(
             f"{job}: {json.dumps(results[job]['check'] and results[job]['check']['output'])[:1500]}"
         )
@@ -66,3 +70,16 @@ def test_the_report_says_why_and_links_to_the_run_in_argo(failed: dict, job: str
     _, why = FAILURES[job]
     assert why in summary
     assert f"127.0.0.1:{argo.host_argo_port()}/workflows/" in summary
+
+
+@pytest.mark.parametrize("job", ["shop-api-never-ready", "shop-api-benchmark-fails"])
+def test_the_measured_pods_were_given_guaranteed_qos(failed: dict, cluster: Node, job: str) -> None:
+    """The jobs ask for resources; the harness's controller gives Argo's own containers requests
+    equal to limits (docs/operations.md); then Kubernetes calls the whole pod Guaranteed. A
+    failed run keeps its pods (pod GC on success only), so the class is read from them."""
+    selector = f"workflows.argoproj.io/workflow={failed[job]['name']},perfbot/measure-run"
+    pods = install.pods(cluster, selector)
+    assert pods, f"no measure pods left for {job}"
+    classes = {p["metadata"]["name"]: p["status"].get("qosClass") for p in pods}
+    print(f"{job}: {classes}")
+    assert set(classes.values()) == {"Guaranteed"}, classes
