@@ -20,7 +20,7 @@ from bot import callback_view, dashboard, headers, horreum_view, webhook
 from bot.argo_session import argo_session
 from bot.body import STREAM_LIMIT
 from bot.followups import FollowupPool
-from bot.github_api import GitHub
+from bot.github.api import GitHub
 from bot.horreum_settings import HorreumSettings
 from bot.horreum_upload import EXTENSION as HORREUM
 from bot.horreum_upload import HorreumService

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.markdown import inert
+from bot.github.markdown import inert
 from bot.refs import check_ref
 
 _OPTION = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]{0,40})=(?P<value>.*)$")

@@ -25,7 +25,7 @@ from bot import callback_followups, deadline, horreum_upload, report, run_bindin
 from bot.body import read_body
 from bot.check_progress import with_line
 from bot.dashboard import current_store, recording
-from bot.github_api import GitHubError
+from bot.github.api import GitHubError
 from bot.services import services
 from workflows.callback import SIGNATURE_HEADER, CallbackError, CallbackPayload, verify
 

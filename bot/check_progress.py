@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from bot import deadline
 from bot.context import CommandContext
-from bot.github_api import GitHubError
+from bot.github.api import GitHubError
 from bot.progress_line import QUEUED, status_line
 from bot.run_status import RUNNING_PHASES, read
 from workflows.argo import ArgoClient, ArgoError, WorkflowSummary

@@ -12,7 +12,7 @@ from functools import partial
 
 from bot.events import CommentEvent
 from bot.followups import Followups
-from bot.github_api import RepoGitHub
+from bot.github.api import RepoGitHub
 from bot.metrics import Metrics
 from bot.reads import Reads
 from bot.settings import BotSettings

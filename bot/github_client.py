@@ -1,4 +1,4 @@
-"""`bot.github_api` implemented with PyGithub, the only module that imports it.
+"""`bot.github.api` implemented with PyGithub, the only module that imports it.
 
 Two ways to authenticate: a GitHub App (JWT from `GITHUB_APP_ID` + private key, then one
 installation token per installation, minted here and renewed before it expires) or a plain
@@ -33,7 +33,7 @@ from github import Auth, Github, GithubException, GithubIntegration
 from github.Repository import Repository
 
 from bot import deadline
-from bot.github_api import CheckRun, GitHubError, PullRequest
+from bot.github.api import CheckRun, GitHubError, PullRequest
 from bot.retry import RATE_LIMIT_STATUSES, bounded_retry
 from bot.settings import BotSettings
 

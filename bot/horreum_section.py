@@ -2,7 +2,7 @@
 
 It sits at the end of the comment under its own marker, so the upload's line and each of
 Horreum's `change/new` findings can be set without knowing the rest of the report. The
-report's own Markdown cannot fake the marker: `bot.markdown.defanged` turns every `<!--` of a
+report's own Markdown cannot fake the marker: `bot.github.markdown.defanged` turns every `<!--` of a
 report into text before it is posted.
 
 Findings only ever add lines, so the section is bounded: the whole comment stays within

@@ -20,9 +20,9 @@ from flask import Blueprint, Response, jsonify, request
 
 from bot import deadline, horreum_change, horreum_section, sticky
 from bot.body import read_body
-from bot.github_api import GitHubError
+from bot.github.api import GitHubError
+from bot.github.markdown import inert, text
 from bot.horreum_upload import horreum
-from bot.markdown import inert, text
 from bot.services import Services, services
 
 log = logging.getLogger(__name__)

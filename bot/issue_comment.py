@@ -22,8 +22,8 @@ from bot.deadline import OutOfTime
 from bot.events import CommentEvent
 from bot.followups import Followups
 from bot.freshness import is_stale
-from bot.github_api import GitHubError, RepoGitHub
-from bot.markdown import text
+from bot.github.api import GitHubError, RepoGitHub
+from bot.github.markdown import text
 from bot.reads import Reads
 from bot.services import Services
 

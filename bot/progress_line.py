@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.markdown import text
+from bot.github.markdown import text
 from bot.run_status import RunStatus
 from workflows.local.selfreport import SIDES_PER_ROUND, about, side_running
 

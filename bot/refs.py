@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.github_api import RepoGitHub
+from bot.github.api import RepoGitHub
 
 LATEST = "latest"
 MAX_REF_LENGTH = 200

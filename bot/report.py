@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import sticky
-from bot.github_api import RepoGitHub
-from bot.markdown import defanged, inert, text
+from bot.github.api import RepoGitHub
+from bot.github.markdown import defanged, inert, text
 from bot.run_binding import BoundRun
 from workflows.callback import CallbackPayload
 

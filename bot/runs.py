@@ -31,8 +31,8 @@ from bot import estimate
 from bot.arguments import parse_run_arguments
 from bot.context import CommandContext
 from bot.freshness import fork_pushed_since
-from bot.github_api import GitHubError, PullRequest
-from bot.markdown import inert, text
+from bot.github.api import GitHubError, PullRequest
+from bot.github.markdown import inert, text
 from bot.refs import ACCEPTED, RefError, resolve
 from workflows.argo import (
     ArgoClient,

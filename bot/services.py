@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from bot.followups import FollowupPool
-from bot.github_api import GitHub
+from bot.github.api import GitHub
 from bot.metrics import Metrics
 from bot.settings import BotSettings
 from bot.throttle import Throttle

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.github_api import RepoGitHub
+from bot.github.api import RepoGitHub
 from bot.run_binding import BoundRun
 
 MARKER = "<!-- perfbot:job={job} -->"
@@ -44,7 +44,7 @@ class Upsert:
 
 def stamp_of(body: str) -> BoundRun | None:
     """The stamp at the top of a report comment (the first one: a report below it cannot
-    fake it, `bot.markdown.defanged` turns a report's `<!--` into text)."""
+    fake it, `bot.github.markdown.defanged` turns a report's `<!--` into text)."""
     found = _STAMP.search(body)
     return BoundRun(found[1], found[2], found[3]) if found else None
 

@@ -23,7 +23,7 @@ from functools import partial
 
 from bot import estimate
 from bot.followups import Followups
-from bot.github_api import GitHubError, RepoGitHub
+from bot.github.api import GitHubError, RepoGitHub
 from bot.metrics import Metrics
 from bot.runs import (
     ARGO_FAILED,

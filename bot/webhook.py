@@ -26,7 +26,7 @@ from bot import deadline, issue_comment, label_trigger, push_trigger
 from bot.body import read_body
 from bot.events import PayloadError, comment_event
 from bot.followups import Followups
-from bot.github_api import GitHubError
+from bot.github.api import GitHubError
 from bot.services import Services, services
 from bot.trigger_events import pull_request_event, push_event
 from workflows.argo import ArgoError

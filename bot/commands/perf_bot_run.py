@@ -6,7 +6,7 @@ import re
 
 from bot.commands.base import Command
 from bot.context import CommandContext
-from bot.markdown import inert
+from bot.github.markdown import inert
 from bot.runs import prefetch, start_run
 
 PATTERN = re.compile(r"^ {0,3}/perf-bot[ \t]+run(?:[ \t]+(?P<args>[^\n]*?))?[ \t]*$", re.MULTILINE)

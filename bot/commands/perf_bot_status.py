@@ -23,8 +23,8 @@ from functools import partial
 from bot import check_progress
 from bot.commands.base import Command
 from bot.context import CommandContext
-from bot.github_api import GitHubError
-from bot.markdown import inert, text
+from bot.github.api import GitHubError
+from bot.github.markdown import inert, text
 from bot.progress_line import status_line
 from bot.run_status import RunStatus, read
 from bot.semaphore_queue import ahead_of, waiting_runs

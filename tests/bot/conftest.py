@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from bot.app import create_app, shutdown
-from bot.github_api import PullRequest
+from bot.github.api import PullRequest
 from bot.settings import BotSettings
 from tests.bot.constants import (
     ARGO_TOKEN,
