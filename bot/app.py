@@ -16,19 +16,20 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot import callback_view, dashboard, headers, horreum_view, webhook
+from bot import callback_view, dashboard, horreum_view, webhook
 from bot.argo_session import argo_session
-from bot.body import STREAM_LIMIT
-from bot.followups import FollowupPool
 from bot.github.api import GitHub
 from bot.horreum_settings import HorreumSettings
 from bot.horreum_upload import EXTENSION as HORREUM
 from bot.horreum_upload import HorreumService
-from bot.metrics import Metrics
 from bot.outbound_env import verify_setting
-from bot.services import EXTENSION, Services, services
-from bot.settings import BotSettings, SettingsError
-from bot.throttle import Throttle
+from bot.shared import headers
+from bot.shared.body import STREAM_LIMIT
+from bot.shared.followups import FollowupPool
+from bot.shared.metrics import Metrics
+from bot.shared.services import EXTENSION, Services, services
+from bot.shared.settings import BotSettings, SettingsError
+from bot.shared.throttle import Throttle
 from workflows.argo import ArgoClient, normalize_server
 from workflows.config import PerfbotConfig, load_config
 from workflows.history import Store
@@ -59,7 +60,8 @@ def create_app(
         argo = argo_client(settings, config)
 
     app = Flask("perfbot")
-    app.config["MAX_CONTENT_LENGTH"] = STREAM_LIMIT  # `bot.body` refuses what is over the cap
+    # `bot.shared.body` refuses what is over the cap
+    app.config["MAX_CONTENT_LENGTH"] = STREAM_LIMIT
     headers.install(app)
     counters = Metrics()
     app.extensions[EXTENSION] = Services(

@@ -2,7 +2,7 @@
 
 `workflows.argo.ArgoClient` gives every request the same timeout. Inside a delivery that is
 too generous near the end of its budget, so the adapter shortens each attempt to the time the
-delivery has left (`bot.deadline`); the retry policy (`bot.retry`) decides whether another
+delivery has left (`bot.shared.deadline`); the retry policy (`bot.retry`) decides whether another
 attempt fits at all.
 """
 
@@ -13,10 +13,10 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from bot import deadline
 from bot.outbound_env import pin_environment
 from bot.retry import bounded_retry
-from bot.settings import BotSettings
+from bot.shared import deadline
+from bot.shared.settings import BotSettings
 
 ARGO_RETRY_STATUSES = (500, 502, 503, 504)  # only ever retried for reads and stops
 MIN_ATTEMPT = 0.05  # seconds; less than this cannot get an answer from anything

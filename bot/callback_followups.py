@@ -18,10 +18,10 @@ from __future__ import annotations
 import logging
 from functools import partial
 
-from bot import deadline
 from bot.dashboard import recording
-from bot.followups import Followups, Step
-from bot.services import Services
+from bot.shared import deadline
+from bot.shared.followups import Followups, Step
+from bot.shared.services import Services
 from workflows.callback import CallbackPayload
 from workflows.history import Store
 

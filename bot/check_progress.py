@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from bot import deadline
 from bot.context import CommandContext
 from bot.github.api import GitHubError
 from bot.progress_line import QUEUED, status_line
 from bot.run_status import RUNNING_PHASES, read
+from bot.shared import deadline
 from workflows.argo import ArgoClient, ArgoError, WorkflowSummary
 from workflows.labels import HEAD_SHA, JOB, label_value
 

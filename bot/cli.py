@@ -33,7 +33,7 @@ from workflows.cli.errors import BadInput
 def command(host: str, port: int, config_path: str | None) -> None:
     """Run the GitHub App webhook server (development server; use gunicorn in production)."""
     from bot.app import create_app
-    from bot.settings import BotSettings, SettingsError
+    from bot.shared.settings import BotSettings, SettingsError
     from workflows.config import ConfigError
 
     env = dict(os.environ)

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from functools import partial
 
 from bot.events import CommentEvent
-from bot.followups import Followups
 from bot.github.api import RepoGitHub
-from bot.metrics import Metrics
 from bot.reads import Reads
-from bot.settings import BotSettings
+from bot.shared.followups import Followups
+from bot.shared.metrics import Metrics
+from bot.shared.settings import BotSettings
 from workflows.argo import ArgoClient
 from workflows.config import PerfbotConfig, RepoConfig
 

@@ -5,8 +5,8 @@ installation token per installation, minted here and renewed before it expires) 
 `GITHUB_TOKEN`. Every client is lazy (no request until a value is needed), writes are not
 throttled (PyGithub waits 1 s between writes by default, which a webhook cannot afford) and
 retries are few, short and bounded by the deadline of the work they serve (`bot.retry`,
-`bot.deadline`): idempotent calls are retried on 5xx, any call on a rate limit whose wait fits.
-PyGithub takes one whole-second timeout per client, so a call starts only while one whole
+`bot.shared.deadline`): idempotent calls are retried on 5xx, any call on a rate limit whose wait
+fits. PyGithub takes one whole-second timeout per client, so a call starts only while one whole
 attempt still fits in the deadline.
 
 One PyGithub client per thread: a PyGithub `Requester` is not safe to share between threads
@@ -32,10 +32,10 @@ import requests
 from github import Auth, Github, GithubException, GithubIntegration
 from github.Repository import Repository
 
-from bot import deadline
 from bot.github.api import CheckRun, GitHubError, PullRequest
 from bot.retry import RATE_LIMIT_STATUSES, bounded_retry
-from bot.settings import BotSettings
+from bot.shared import deadline
+from bot.shared.settings import BotSettings
 
 PER_PAGE = 100
 MAX_TAG_PAGES = 10  # `latest` without releases looks at the first 1000 tags at most

@@ -6,7 +6,7 @@ Why these values:
   holding more connections than threads made requests queue (`bench/bot_load.py`: p99 up to
   230 ms at 16 concurrent deliveries; about 150 ms with 16 threads);
 - `timeout` below GitHub's 10 s delivery timeout, so a stuck request is cut before GitHub gives
-  up on it (the bot's own outbound timeouts are smaller still, see `bot.settings`);
+  up on it (the bot's own outbound timeouts are smaller still, see `bot.shared.settings`);
 - access log on stdout, one line per request with its duration in microseconds (`%(D)s`);
 - a worker that exits (a deploy, a scale-down) first finishes the acknowledgements it queued
   (`worker_exit`, within `FOLLOWUP_DRAIN` seconds, inside gunicorn's graceful timeout);
@@ -45,7 +45,7 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 def on_starting(server: object) -> None:
     """Refuse to start, with one line, before any worker is forked."""
-    from bot.settings import BotSettings, SettingsError
+    from bot.shared.settings import BotSettings, SettingsError
     from workflows.config import ConfigError, load_config
 
     try:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.settings import SettingsError
+from bot.shared.settings import SettingsError
 
 DEFAULT_SECRETS_DIR = "/var/run/secrets/perfbot/horreum"
 KEY_FILE = "api-key"

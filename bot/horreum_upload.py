@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from bot import deadline, horreum_section, report, sticky
-from bot.followups import Step
+from bot import horreum_section, report, sticky
 from bot.horreum_settings import HorreumSettings
-from bot.services import Services
+from bot.shared import deadline
+from bot.shared.followups import Step
+from bot.shared.services import Services
 from workflows.callback import CallbackPayload
 from workflows.horreum.client import HorreumClient
 from workflows.horreum.config import HorreumConfig

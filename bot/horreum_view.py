@@ -18,12 +18,13 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import deadline, horreum_change, horreum_section, sticky
-from bot.body import read_body
+from bot import horreum_change, horreum_section, sticky
 from bot.github.api import GitHubError
 from bot.github.markdown import inert, text
 from bot.horreum_upload import horreum
-from bot.services import Services, services
+from bot.shared import deadline
+from bot.shared.body import read_body
+from bot.shared.services import Services, services
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("horreum", __name__)

@@ -18,14 +18,14 @@ import logging
 
 from bot.commands import find_command
 from bot.context import CommandContext
-from bot.deadline import OutOfTime
 from bot.events import CommentEvent
-from bot.followups import Followups
 from bot.freshness import is_stale
 from bot.github.api import GitHubError, RepoGitHub
 from bot.github.markdown import text
 from bot.reads import Reads
-from bot.services import Services
+from bot.shared.deadline import OutOfTime
+from bot.shared.followups import Followups
+from bot.shared.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.followups import Followups
-from bot.services import Services
+from bot.shared.followups import Followups
+from bot.shared.services import Services
 from bot.trigger_events import NO_COMMIT, PushEvent
 from bot.triggered_runs import Target, Trigger, submit
 

@@ -19,7 +19,7 @@ from concurrent.futures import Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, TypeVar
 
-from bot import deadline
+from bot.shared import deadline
 
 T = TypeVar("T")
 GRACE = 0.5  # a read is bounded by its own timeouts; this only catches one that is not

@@ -5,8 +5,8 @@ bad statuses only for idempotent methods (GET, PUT, ...), so a comment or a subm
 sent twice because an answer got lost. On top of urllib3's counts:
 
 - a retry starts only if its pause plus one whole attempt (`reserve`, the call's timeout) still
-  fits before the deadline of the work it serves (`bot.deadline`); otherwise the last answer or
-  error stands, and the caller says so;
+  fits before the deadline of the work it serves (`bot.shared.deadline`); otherwise the last answer
+  or error stands, and the caller says so;
 - 403 and 429 are retried only when they are rate limits: `Retry-After`, or
   `X-RateLimit-Remaining: 0` with `X-RateLimit-Reset`. GitHub refused such a request before
   doing anything, so even a POST may be sent again. The wait is the one GitHub asked for, which
@@ -24,8 +24,8 @@ from typing import Any, Self
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util import Retry
 
-from bot import deadline
-from bot.settings import BotSettings
+from bot.shared import deadline
+from bot.shared.settings import BotSettings
 
 RATE_LIMIT_STATUSES = frozenset({403, 429})
 

@@ -10,7 +10,7 @@ after about two round trips:
    no second run, no second reply. A fork's pull request is run only if the fork was not
    pushed to since the command was written (`bot.freshness`).
    Once the Argo Server holds the run, the delivery is answered.
-Then, as follow-ups (`bot.followups`): the runs of the same job on this PR still going are
+Then, as follow-ups (`bot.shared.followups`): the runs of the same job on this PR still going are
 stopped (one active run per PR and job), the check run is opened, and the reply with the Argo
 UI link and the names of the stopped runs is posted.
 

@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from bot import estimate
-from bot.followups import Followups
 from bot.github.api import GitHubError, RepoGitHub
-from bot.metrics import Metrics
 from bot.runs import (
     ARGO_FAILED,
     ARGO_SILENT,
@@ -35,7 +33,9 @@ from bot.runs import (
     stop_runs,
     superseded_line,
 )
-from bot.settings import BotSettings
+from bot.shared.followups import Followups
+from bot.shared.metrics import Metrics
+from bot.shared.settings import BotSettings
 from workflows.argo import (
     ArgoClient,
     ArgoError,

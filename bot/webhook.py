@@ -5,9 +5,9 @@ to the JSON parser). Then, in order: a body that is not a JSON object is a 400 w
 reason; `ping` is answered; events the bot does not handle are acknowledged with 200 so
 GitHub does not list them as failed; a command's outcome is the answer.
 
-A delivery is handled within `PERFBOT_DELIVERY_BUDGET` (`bot.deadline`), retries included, and
-answered as soon as what it decided is durable; its acknowledgements are queued as follow-ups
-(`bot.followups`) when the answer is sent. A failing Argo Server is told on the PR by the
+A delivery is handled within `PERFBOT_DELIVERY_BUDGET` (`bot.shared.deadline`), retries included,
+and answered as soon as what it decided is durable; its acknowledgements are queued as follow-ups
+(`bot.shared.followups`) when the answer is sent. A failing Argo Server is told on the PR by the
 command itself; when GitHub fails, or the budget runs out, before anything was started, the
 answer is 502, which GitHub shows as a failed delivery that a maintainer can redeliver safely
 (the run's name comes from the delivery id).
@@ -22,12 +22,13 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import deadline, issue_comment, label_trigger, push_trigger
-from bot.body import read_body
+from bot import issue_comment, label_trigger, push_trigger
 from bot.events import PayloadError, comment_event
-from bot.followups import Followups
 from bot.github.api import GitHubError
-from bot.services import Services, services
+from bot.shared import deadline
+from bot.shared.body import read_body
+from bot.shared.followups import Followups
+from bot.shared.services import Services, services
 from bot.trigger_events import pull_request_event, push_event
 from workflows.argo import ArgoError
 from workflows.callback import verify

@@ -14,7 +14,7 @@ import sys
 from flask import Flask
 
 from bot.app import create_app
-from bot.settings import BotSettings, SettingsError
+from bot.shared.settings import BotSettings, SettingsError
 from workflows.config import ConfigError
 
 

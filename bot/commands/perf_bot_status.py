@@ -153,5 +153,5 @@ COMMAND = Command(
     help=HELP,
     handler=handle,
     needs_write=False,
-    rate_limited=True,  # open to everyone, and it writes: `bot.throttle`
+    rate_limited=True,  # open to everyone, and it writes: `bot.shared.throttle`
 )

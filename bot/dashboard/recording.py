@@ -18,7 +18,7 @@ import logging
 import time
 from urllib.parse import quote
 
-from bot.metrics import Metrics
+from bot.shared.metrics import Metrics
 from workflows.callback import CallbackPayload
 from workflows.history import Store, StoreError
 from workflows.history.sources import from_callback

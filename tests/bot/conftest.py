@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 
 from bot.app import create_app, shutdown
 from bot.github.api import PullRequest
-from bot.settings import BotSettings
+from bot.shared.settings import BotSettings
 from tests.bot.constants import (
     ARGO_TOKEN,
     ARGO_UI,

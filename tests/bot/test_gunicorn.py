@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.settings import MAX_BODY_BYTES
+from bot.shared.settings import MAX_BODY_BYTES
 from tests.bot.constants import ARGO_TOKEN, CALLBACK_SECRET, PUBLIC_URL, TEMPLATES, WEBHOOK_SECRET
 from tests.bot.payloads import (
     DEFAULT_BRANCH,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import MAX_BODY_BYTES
+from bot.shared.settings import MAX_BODY_BYTES
 from tests.bot.conftest import PostWebhook
 from tests.bot.constants import WEBHOOK_SECRET
 from tests.bot.fakes import FakeRepo

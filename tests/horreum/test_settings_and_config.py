@@ -9,7 +9,7 @@ import pytest
 from bot.github.markdown import defanged
 from bot.horreum_section import MARKER, with_finding, with_note
 from bot.horreum_settings import HorreumSettings
-from bot.settings import SettingsError
+from bot.shared.settings import SettingsError
 from workflows.config import ConfigError, parse_config
 
 CONFIG = """\

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.settings import MAX_BODY_BYTES
+from bot.shared.settings import MAX_BODY_BYTES
 from tests.bot.constants import WEBHOOK_SECRET
 from tests.bot.payloads import pr_comment
 from tests.bot.stack import Stack

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from bot.followups import FollowupPool
 from bot.github.api import GitHub
-from bot.metrics import Metrics
-from bot.settings import BotSettings
-from bot.throttle import Throttle
+from bot.shared.followups import FollowupPool
+from bot.shared.metrics import Metrics
+from bot.shared.settings import BotSettings
+from bot.shared.throttle import Throttle
 from workflows.argo import ArgoClient
 from workflows.config import PerfbotConfig
 
@@ -27,8 +27,8 @@ class Services:
     argo: ArgoClient
     metrics: Metrics
     read_pool: ThreadPoolExecutor  # the concurrent reads of deliveries (`bot.reads`)
-    followups: FollowupPool  # what deliveries do after their answer (`bot.followups`)
-    status_throttle: Throttle  # one `/perf-bot status` per PR per interval (`bot.throttle`)
+    followups: FollowupPool  # what deliveries do after their answer (`bot.shared.followups`)
+    status_throttle: Throttle  # one `/perf-bot status` per PR per interval (`bot.shared.throttle`)
 
     def close(self, timeout: float) -> bool:
         """Finish the queued follow-ups (up to `timeout` s) and stop the pools."""

@@ -20,8 +20,8 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from bot import deadline
-from bot.metrics import Metrics
+from bot.shared import deadline
+from bot.shared.metrics import Metrics
 
 log = logging.getLogger(__name__)
 

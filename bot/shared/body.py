@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from bot.settings import MAX_BODY_BYTES
+from bot.shared.settings import MAX_BODY_BYTES
 
 STREAM_LIMIT = MAX_BODY_BYTES + 1  # Flask's MAX_CONTENT_LENGTH: a longer body shows as longer
 TOO_LARGE = f"the body is longer than {MAX_BODY_BYTES} bytes (GitHub's cap on deliveries)"
