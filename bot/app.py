@@ -17,12 +17,12 @@ from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from bot import callback_view, dashboard, horreum_view, webhook
-from bot.argo_session import argo_session
 from bot.github.api import GitHub
 from bot.horreum_settings import HorreumSettings
 from bot.horreum_upload import EXTENSION as HORREUM
 from bot.horreum_upload import HorreumService
-from bot.outbound_env import verify_setting
+from bot.outbound.argo_session import argo_session
+from bot.outbound.environment import verify_setting
 from bot.shared import headers
 from bot.shared.body import STREAM_LIMIT
 from bot.shared.followups import FollowupPool
@@ -53,7 +53,7 @@ def create_app(
     settings = settings.checked()
     config = config if config is not None else load_config(settings.config_path)
     if github is None:
-        from bot.github_client import PyGithubClient  # PyGithub only where it is used
+        from bot.outbound.github_client import PyGithubClient  # PyGithub only where it is used
 
         github = PyGithubClient(settings)
     if argo is None:

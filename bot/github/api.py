@@ -1,7 +1,7 @@
 """The narrow slice of GitHub the bot uses, as a Protocol.
 
 Handlers talk to this interface, never to PyGithub, so that unit tests use a recording fake
-and the only module that knows PyGithub is `bot.github_client`. Each method is one REST
+and the only module that knows PyGithub is `bot.outbound.github_client`. Each method is one REST
 call (two for `find_comment`/`find_check_run` when they page), which keeps the cost of a
 delivery countable.
 """

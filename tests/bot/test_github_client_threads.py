@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.github_client import PyGithubClient
+from bot.outbound.github_client import PyGithubClient
 from bot.shared.settings import BotSettings
 from tests.bot.payloads import AUTHOR, INSTALLATION_ID, PR_NUMBER, REPO
 from tests.bot.stack import APP_ID, app_key, seed

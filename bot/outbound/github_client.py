@@ -4,7 +4,7 @@ Two ways to authenticate: a GitHub App (JWT from `GITHUB_APP_ID` + private key, 
 installation token per installation, minted here and renewed before it expires) or a plain
 `GITHUB_TOKEN`. Every client is lazy (no request until a value is needed), writes are not
 throttled (PyGithub waits 1 s between writes by default, which a webhook cannot afford) and
-retries are few, short and bounded by the deadline of the work they serve (`bot.retry`,
+retries are few, short and bounded by the deadline of the work they serve (`bot.outbound.retry`,
 `bot.shared.deadline`): idempotent calls are retried on 5xx, any call on a rate limit whose wait
 fits. PyGithub takes one whole-second timeout per client, so a call starts only while one whole
 attempt still fits in the deadline.
@@ -33,7 +33,7 @@ from github import Auth, Github, GithubException, GithubIntegration
 from github.Repository import Repository
 
 from bot.github.api import CheckRun, GitHubError, PullRequest
-from bot.retry import RATE_LIMIT_STATUSES, bounded_retry
+from bot.outbound.retry import RATE_LIMIT_STATUSES, bounded_retry
 from bot.shared import deadline
 from bot.shared.settings import BotSettings
 

@@ -2,8 +2,8 @@
 
 `workflows.argo.ArgoClient` gives every request the same timeout. Inside a delivery that is
 too generous near the end of its budget, so the adapter shortens each attempt to the time the
-delivery has left (`bot.shared.deadline`); the retry policy (`bot.retry`) decides whether another
-attempt fits at all.
+delivery has left (`bot.shared.deadline`); the retry policy (`bot.outbound.retry`) decides whether
+another attempt fits at all.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
-from bot.outbound_env import pin_environment
-from bot.retry import bounded_retry
+from bot.outbound.environment import pin_environment
+from bot.outbound.retry import bounded_retry
 from bot.shared import deadline
 from bot.shared.settings import BotSettings
 
