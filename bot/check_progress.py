@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from bot.context import CommandContext
+from bot.delivery.context import CommandContext
 from bot.github.api import GitHubError
 from bot.progress_line import QUEUED, status_line
 from bot.run_status import RUNNING_PHASES, read

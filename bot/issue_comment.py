@@ -17,12 +17,12 @@ from __future__ import annotations
 import logging
 
 from bot.commands import find_command
-from bot.context import CommandContext
-from bot.events import CommentEvent
-from bot.freshness import is_stale
+from bot.delivery.context import CommandContext
+from bot.delivery.events import CommentEvent
+from bot.delivery.freshness import is_stale
+from bot.delivery.reads import Reads
 from bot.github.api import GitHubError, RepoGitHub
 from bot.github.markdown import text
-from bot.reads import Reads
 from bot.shared.deadline import OutOfTime
 from bot.shared.followups import Followups
 from bot.shared.services import Services
@@ -60,7 +60,8 @@ def handle(event: CommentEvent, services: Services, followups: Followups) -> str
     if event.author.lower() == services.github.own_login().lower():
         return "from-bot"
     if is_stale(event.created, services.settings.command_max_age):
-        # a replay, or a delivery GitHub held back: run nothing, say nothing (bot.freshness)
+        # a replay, or a delivery GitHub held back: run nothing, say nothing
+        # (bot.delivery.freshness)
         return _counted(services, event, invocation.command.name, "stale-command")
 
     command = invocation.command

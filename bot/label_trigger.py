@@ -18,12 +18,12 @@ from __future__ import annotations
 import logging
 from functools import partial
 
+from bot.delivery.reads import Reads
+from bot.delivery.trigger_events import PullRequestEvent
 from bot.issue_comment import may_start_runs
-from bot.reads import Reads
 from bot.refs import RefError, resolve
 from bot.shared.followups import Followups
 from bot.shared.services import Services
-from bot.trigger_events import PullRequestEvent
 from bot.triggered_runs import Target, Trigger, submit
 
 log = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import logging
 
+from bot.delivery.trigger_events import NO_COMMIT, PushEvent
 from bot.shared.followups import Followups
 from bot.shared.services import Services
-from bot.trigger_events import NO_COMMIT, PushEvent
 from bot.triggered_runs import Target, Trigger, submit
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ after about two round trips:
 3. the submission is named after the comment, so a redelivery, a replay under a fresh delivery
    id, or a second replica handling the same delivery, meets "already exists" and stops there:
    no second run, no second reply. A fork's pull request is run only if the fork was not
-   pushed to since the command was written (`bot.freshness`).
+   pushed to since the command was written (`bot.delivery.freshness`).
    Once the Argo Server holds the run, the delivery is answered.
 Then, as follow-ups (`bot.shared.followups`): the runs of the same job on this PR still going are
 stopped (one active run per PR and job), the check run is opened, and the reply with the Argo
@@ -29,8 +29,8 @@ from functools import partial
 
 from bot import estimate
 from bot.arguments import parse_run_arguments
-from bot.context import CommandContext
-from bot.freshness import fork_pushed_since
+from bot.delivery.context import CommandContext
+from bot.delivery.freshness import fork_pushed_since
 from bot.github.api import GitHubError, PullRequest
 from bot.github.markdown import inert, text
 from bot.refs import ACCEPTED, RefError, resolve

@@ -23,13 +23,13 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from bot import issue_comment, label_trigger, push_trigger
-from bot.events import PayloadError, comment_event
+from bot.delivery.events import PayloadError, comment_event
+from bot.delivery.trigger_events import pull_request_event, push_event
 from bot.github.api import GitHubError
 from bot.shared import deadline
 from bot.shared.body import read_body
 from bot.shared.followups import Followups
 from bot.shared.services import Services, services
-from bot.trigger_events import pull_request_event, push_event
 from workflows.argo import ArgoError
 from workflows.callback import verify
 

@@ -312,7 +312,7 @@ def workflow_name_for_comment(comment_id: int) -> str:
     it is delivered. The delivery id is not covered by the webhook's signature, so a captured
     delivery re-sent with fresh ids got a new name each time; the comment's id is in the signed
     body, and GitHub never reuses one. Argo answers "already exists" while the run is kept
-    (its TTL: a day after success); older commands are not run at all (`bot.freshness`)."""
+    (its TTL: a day after success); older commands are not run at all (`bot.delivery.freshness`)."""
     return f"perf-comment-{int(comment_id)}"
 
 

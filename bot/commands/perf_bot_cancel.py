@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.commands.base import Command
-from bot.context import CommandContext
+from bot.delivery.context import CommandContext
 from bot.runs import stop_runs
 from workflows.argo import ArgoError
 from workflows.labels import PR, REPO, label_value, repo_label

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.commands.base import Command
-from bot.context import CommandContext
+from bot.delivery.context import CommandContext
 from bot.github.markdown import inert
 from bot.runs import prefetch, start_run
 

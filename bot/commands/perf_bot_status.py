@@ -22,7 +22,7 @@ from functools import partial
 
 from bot import check_progress
 from bot.commands.base import Command
-from bot.context import CommandContext
+from bot.delivery.context import CommandContext
 from bot.github.api import GitHubError
 from bot.github.markdown import inert, text
 from bot.progress_line import status_line

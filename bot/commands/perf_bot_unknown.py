@@ -6,7 +6,7 @@ import re
 
 from bot.commands.base import Command
 from bot.commands.perf_bot_help import render_help
-from bot.context import CommandContext
+from bot.delivery.context import CommandContext
 from bot.github.markdown import inert
 
 PATTERN = re.compile(r"^ {0,3}/perf-bot(?:[ \t]+(?P<args>[^\n]*?))?[ \t]*$", re.MULTILINE)

@@ -23,7 +23,8 @@ class PullRequest:
     base_ref: str
     from_fork: bool = False  # the head lives in another repository (or a deleted one)
     head_ref: str = ""  # the head's branch, as the report shows what was compared
-    pushed_at: int | None = None  # the head repository's last push, epoch s (`bot.freshness`)
+    # the head repository's last push, epoch s (`bot.delivery.freshness`)
+    pushed_at: int | None = None
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ class Services:
     github: GitHub
     argo: ArgoClient
     metrics: Metrics
-    read_pool: ThreadPoolExecutor  # the concurrent reads of deliveries (`bot.reads`)
+    read_pool: ThreadPoolExecutor  # the concurrent reads of deliveries (`bot.delivery.reads`)
     followups: FollowupPool  # what deliveries do after their answer (`bot.shared.followups`)
     status_throttle: Throttle  # one `/perf-bot status` per PR per interval (`bot.shared.throttle`)
 

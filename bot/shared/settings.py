@@ -57,8 +57,8 @@ class BotSettings:
     check_run_prefix: str = "perfbot"  # check runs are named <prefix>/<job>
     history_url: str | None = None  # the results store (docs/history.md); None: none kept
     dashboard: str = "off"  # `public`: anyone who reaches the bot reads the dashboard
-    # A command is run only this many seconds after it was written (`bot.freshness`): a replay
-    # of an older delivery starts nothing, even once Argo has let go of the run it started.
+    # A command is run only this many seconds after it was written (`bot.delivery.freshness`): a
+    # replay of an older delivery starts nothing, even once Argo has let go of the run it started.
     command_max_age: int = 900
     status_interval: int = 60  # seconds between two answered `/perf-bot status` on one PR
 

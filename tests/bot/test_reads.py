@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.reads import Reads
+from bot.delivery.reads import Reads
 from bot.shared import deadline
 
 

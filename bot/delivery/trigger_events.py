@@ -1,6 +1,6 @@
 """The parts of `pull_request` and `push` deliveries the triggers act on, checked for shape.
 
-As for comments (`bot.events`), every field is checked once here, so a signed but malformed
+As for comments (`bot.delivery.events`), every field is checked once here, so a signed but malformed
 payload is a 400 naming the field rather than a KeyError inside a trigger.
 """
 
@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.events import PayloadError, epoch, required
+from bot.delivery.events import PayloadError, epoch, required
 
 NO_COMMIT = "0" * 40  # GitHub's `before` of a new branch, `after` of a deletion
 _SHA = re.compile(r"^[0-9a-f]{40}$")

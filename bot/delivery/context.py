@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
-from bot.events import CommentEvent
+from bot.delivery.events import CommentEvent
+from bot.delivery.reads import Reads
 from bot.github.api import RepoGitHub
-from bot.reads import Reads
 from bot.shared.followups import Followups
 from bot.shared.metrics import Metrics
 from bot.shared.settings import BotSettings
