@@ -22,9 +22,9 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from bot import callback_followups, horreum_upload, report, run_binding
-from bot.check_progress import with_line
 from bot.dashboard import current_store, recording
 from bot.github.api import GitHubError
+from bot.runs.check_progress import with_line
 from bot.shared import deadline
 from bot.shared.body import read_body
 from bot.shared.services import services

@@ -2,7 +2,7 @@
 
 `labeled` with that label, and every `synchronize` (a push to the PR) while the label is on,
 start the repository's default job against the PR's base branch, superseding the run in
-progress (`bot.triggered_runs`). Removing the label stops new runs (`synchronize` no longer
+progress (`bot.runs.triggered`). Removing the label stops new runs (`synchronize` no longer
 sees it). Only a label added by someone who may start runs counts: for `labeled` that is the
 `sender`; for `synchronize` the sender is whoever pushed, so the PR's issue events are asked
 who added the label last.
@@ -21,10 +21,10 @@ from functools import partial
 from bot.delivery.reads import Reads
 from bot.delivery.trigger_events import PullRequestEvent
 from bot.issue_comment import may_start_runs
-from bot.refs import RefError, resolve
+from bot.runs.refs import RefError, resolve
+from bot.runs.triggered import Target, Trigger, submit
 from bot.shared.followups import Followups
 from bot.shared.services import Services
-from bot.triggered_runs import Target, Trigger, submit
 
 log = logging.getLogger(__name__)
 

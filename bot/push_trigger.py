@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 
 from bot.delivery.trigger_events import NO_COMMIT, PushEvent
+from bot.runs.triggered import Target, Trigger, submit
 from bot.shared.followups import Followups
 from bot.shared.services import Services
-from bot.triggered_runs import Target, Trigger, submit
 
 log = logging.getLogger(__name__)
 

@@ -71,7 +71,7 @@ class WorkflowSummary:
     ui_url: str | None
     created: str = ""  # metadata.creationTimestamp (RFC 3339), the order of Argo's queues
     # Argo's `status` as the server sent it (progress, nodes, synchronization), for the bot's
-    # progress line; read by `bot.run_status`, not here
+    # progress line; read by `bot.runs.status`, not here
     status: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 

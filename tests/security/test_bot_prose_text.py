@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import progress_line, report
-from bot.run_status import RunStatus
+from bot import report
+from bot.runs import progress_line
+from bot.runs.status import RunStatus
 from tests.bot.stack import exit_callback, result
 from tests.security.test_result_text import HOSTILE, MENTION, URLISH, _shape
 

@@ -25,7 +25,7 @@ SAMPLE_BASE = "8d1e0aa4" * 5
 SAMPLE_PR = 1347
 SAMPLE_DELIVERY = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
 SAMPLE_CALLBACK = "https://perfbot.example.com/callback"
-BOT_COMMENT_LABEL = "perfbot/comment"  # the bot's label naming the comment (bot/runs.py)
+BOT_COMMENT_LABEL = "perfbot/comment"  # the bot's label naming the comment (bot/runs/submission.py)
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SKIPPED_FILES = ("kustomization.yaml", "kustomization.yml")
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.github.markdown import inert
-from bot.refs import check_ref
+from bot.runs.refs import check_ref
 
 _OPTION = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]{0,40})=(?P<value>.*)$")
 

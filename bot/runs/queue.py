@@ -4,7 +4,7 @@ The `measure` template holds the job's semaphore (a key of the semaphore ConfigM
 is the number of benchmark nodes), so a run that finds every node taken waits at `measure`
 while Argo holds it. Argo's controller names that semaphore's lock
 `<namespace>/ConfigMap/<config map>/<key>` (v4.0.5, `workflow/sync/lock_name.go`) and writes it
-into every waiting workflow's status (`bot.run_status.waiting_for`). It serves waiters by
+into every waiting workflow's status (`bot.runs.status.waiting_for`). It serves waiters by
 priority, then by creation time (`workflow/sync/semaphore.go`, `addToQueue`); perfbot sets no
 priority, so the runs ahead of one are those waiting on the same lock that were created before
 it. Any workflow of the namespace counts, perfbot's or not: they share the nodes.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.run_status import RunStatus, read
+from bot.runs.status import RunStatus, read
 from workflows.argo import ArgoClient
 from workflows.config import JobConfig, PerfbotConfig
 

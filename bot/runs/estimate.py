@@ -22,8 +22,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from bot.run_status import is_benchmark, nodes_of, timestamp
-from bot.semaphore_queue import ahead_of, lock_key, waiting_runs
+from bot.runs.queue import ahead_of, lock_key, waiting_runs
+from bot.runs.status import is_benchmark, nodes_of, timestamp
 from workflows.argo import ArgoClient, ArgoError, WorkflowSummary
 from workflows.config import JobConfig, PerfbotConfig
 from workflows.labels import JOB, REPO, label_value, repo_label

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.github.markdown import text
-from bot.run_status import RunStatus
+from bot.runs.status import RunStatus
 from workflows.local.selfreport import SIDES_PER_ROUND, about, side_running
 
 SEPARATOR = " · "

@@ -27,13 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from bot import estimate
-from bot.arguments import parse_run_arguments
 from bot.delivery.context import CommandContext
 from bot.delivery.freshness import fork_pushed_since
 from bot.github.api import GitHubError, PullRequest
 from bot.github.markdown import inert, text
-from bot.refs import ACCEPTED, RefError, resolve
+from bot.runs import estimate
+from bot.runs.arguments import parse_run_arguments
+from bot.runs.refs import ACCEPTED, RefError, resolve
 from workflows.argo import (
     ArgoClient,
     ArgoError,

@@ -1,7 +1,7 @@
 """Runs that no comment asked for: a labelled pull request's pushes, the default branch's.
 
-They follow `/run-perf`'s path (`bot.runs`): the submission is named after what the signed
-event says (kind, repository, PR, head, base, the PR's `updated_at`), so a redelivery, or a
+They follow `/run-perf`'s path (`bot.runs.submission`): the submission is named after what the
+signed event says (kind, repository, PR, head, base, the PR's `updated_at`), so a redelivery, or a
 replay under a fresh delivery id, meets "already exists" and stops there; the delivery is
 answered once the Argo Server holds the run; the check run, the reply and the superseding are
 follow-ups.
@@ -21,9 +21,9 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
-from bot import estimate
 from bot.github.api import GitHubError, RepoGitHub
-from bot.runs import (
+from bot.runs import estimate
+from bot.runs.submission import (
     ARGO_FAILED,
     ARGO_SILENT,
     CHECK_SUMMARY,

@@ -3,8 +3,8 @@
 A check run is opened `in_progress` when the run starts and completed by the callback; in
 between, an hour or two can pass. Whenever the bot learns something about a run still going
 (a `/perf-bot status` on its PR), the check run's output is replaced by the progress line
-(`bot.progress_line`), titled "Queued: waiting for a benchmark node" while Argo holds the run on
-the semaphore. The callback adds the same line to the summary it completes the check with
+(`bot.runs.progress_line`), titled "Queued: waiting for a benchmark node" while Argo holds the run
+on the semaphore. The callback adds the same line to the summary it completes the check with
 (`with_line`). Failing to write it is logged and nothing more: it never costs a reply or a
 report.
 """
@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 
 from bot.delivery.context import CommandContext
 from bot.github.api import GitHubError
-from bot.progress_line import QUEUED, status_line
-from bot.run_status import RUNNING_PHASES, read
+from bot.runs.progress_line import QUEUED, status_line
+from bot.runs.status import RUNNING_PHASES, read
 from bot.shared import deadline
 from workflows.argo import ArgoClient, ArgoError, WorkflowSummary
 from workflows.labels import HEAD_SHA, JOB, label_value
