@@ -4,8 +4,8 @@ The signature (`workflows.callback`) proves the sender holds the callback secret
 the reporting steps mount. Even so the repository must be one the configuration serves, so a
 leaked secret cannot make the bot write to any repository its App is installed on, and the job
 one of its jobs (the job names the sticky comment's marker), and the workflow one the bot
-submitted for exactly that repository, PR, job and head (`bot.run_binding`), whose report
-replaces only an older run's (`bot.sticky`), once however often it is delivered.
+submitted for exactly that repository, PR, job and head (`bot.results.run_binding`), whose report
+replaces only an older run's (`bot.results.sticky`), once however often it is delivered.
 
 The answer waits for the comment and the check run only; the history write and the Horreum
 upload, whose cost grows with the suite, follow it (`bot.callback_followups`), so a
@@ -21,9 +21,10 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import callback_followups, horreum_upload, report, run_binding
+from bot import callback_followups, horreum_upload
 from bot.dashboard import current_store, recording
 from bot.github.api import GitHubError
+from bot.results import report, run_binding
 from bot.runs.check_progress import with_line
 from bot.shared import deadline
 from bot.shared.body import read_body

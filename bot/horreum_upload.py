@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from bot import horreum_section, report, sticky
+from bot import horreum_section
 from bot.horreum_settings import HorreumSettings
+from bot.results import report, sticky
 from bot.shared import deadline
 from bot.shared.followups import Step
 from bot.shared.services import Services

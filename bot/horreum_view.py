@@ -18,10 +18,11 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import horreum_change, horreum_section, sticky
+from bot import horreum_change, horreum_section
 from bot.github.api import GitHubError
 from bot.github.markdown import inert, text
 from bot.horreum_upload import horreum
+from bot.results import sticky
 from bot.shared import deadline
 from bot.shared.body import read_body
 from bot.shared.services import Services, services

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import report
+from bot.results import report
 from bot.runs import progress_line
 from bot.runs.status import RunStatus
 from tests.bot.stack import exit_callback, result

@@ -7,7 +7,7 @@ the workflow must exist in the bot's Argo namespace, and the labels set at submi
 (`workflows.labels.run_labels`: repository, PR, job, head commit) must be the callback's. A
 callback for a workflow Argo never had, or one naming another PR, repository, job or head
 than its workflow, is refused with the reason. The workflow's creation time, from Argo and
-not from the body, orders runs: `bot.sticky` never lets an older run's result or failure
+not from the body, orders runs: `bot.results.sticky` never lets an older run's result or failure
 replace a newer run's report.
 """
 

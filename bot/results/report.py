@@ -20,10 +20,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot import sticky
 from bot.github.api import RepoGitHub
 from bot.github.markdown import defanged, inert, text
-from bot.run_binding import BoundRun
+from bot.results import sticky
+from bot.results.run_binding import BoundRun
 from workflows.callback import CallbackPayload
 
 VERDICT_CONCLUSIONS = {

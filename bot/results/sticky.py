@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from bot.github.api import RepoGitHub
-from bot.run_binding import BoundRun
+from bot.results.run_binding import BoundRun
 
 MARKER = "<!-- perfbot:job={job} -->"
 STAMP = "<!-- perfbot:run={workflow} created={created} kind={kind} -->"
