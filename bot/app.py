@@ -16,11 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot import callback_view, dashboard, horreum_view, webhook
+from bot import callback_view, dashboard, webhook
 from bot.github.api import GitHub
-from bot.horreum_settings import HorreumSettings
-from bot.horreum_upload import EXTENSION as HORREUM
-from bot.horreum_upload import HorreumService
+from bot.horreum import view as horreum_view
+from bot.horreum.settings import HorreumSettings
+from bot.horreum.upload import EXTENSION as HORREUM
+from bot.horreum.upload import HorreumService
 from bot.outbound.argo_session import argo_session
 from bot.outbound.environment import verify_setting
 from bot.shared import headers

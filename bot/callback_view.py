@@ -21,9 +21,10 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import callback_followups, horreum_upload
+from bot import callback_followups
 from bot.dashboard import current_store, recording
 from bot.github.api import GitHubError
+from bot.horreum import upload as horreum_upload
 from bot.results import report, run_binding
 from bot.runs.check_progress import with_line
 from bot.shared import deadline

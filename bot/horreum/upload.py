@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from bot import horreum_section
-from bot.horreum_settings import HorreumSettings
+from bot.horreum import section as horreum_section
+from bot.horreum.settings import HorreumSettings
 from bot.results import report, sticky
 from bot.shared import deadline
 from bot.shared.followups import Step

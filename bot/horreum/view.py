@@ -2,7 +2,7 @@
 change/new) calling back.
 
 Horreum signs nothing: the secret token in the action's URL, compared in constant time, is the
-only proof the call comes from Horreum, and the payload is only a hint (`bot.horreum_change`
+only proof the call comes from Horreum, and the payload is only a hint (`bot.horreum.change`
 reads the run back from Horreum). A `change/new` about a run perfbot uploaded becomes a line
 in that pull request's sticky comment, or, for a run without a pull request (a push to the
 default branch), a check run `<prefix>/<job>/horreum` on its head commit. Every other event or
@@ -18,10 +18,11 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import horreum_change, horreum_section
 from bot.github.api import GitHubError
 from bot.github.markdown import inert, text
-from bot.horreum_upload import horreum
+from bot.horreum import change as horreum_change
+from bot.horreum import section as horreum_section
+from bot.horreum.upload import horreum
 from bot.results import sticky
 from bot.shared import deadline
 from bot.shared.body import read_body
