@@ -16,7 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot import callback_view, dashboard, webhook
+from bot import dashboard, webhook
+from bot.callback import view as callback_view
 from bot.github.api import GitHub
 from bot.horreum import view as horreum_view
 from bot.horreum.settings import HorreumSettings

@@ -1,7 +1,7 @@
 """The callback answers before the history is written, and the history still gets every run.
 
 A 10,000-benchmark result took 13-37 s to write before the answer; `perfbot notify` gave up at
-10 s and sent it again. Now the write is a follow-up (`bot.callback_followups`): the answer
+10 s and sent it again. Now the write is a follow-up (`bot.callback.followups`): the answer
 does not wait for it, a failing write is tried again and then reported (log and metric), and
 when the follow-up queue is full the write is done before the answer rather than dropped.
 """

@@ -8,7 +8,7 @@ submitted for exactly that repository, PR, job and head (`bot.results.run_bindin
 replaces only an older run's (`bot.results.sticky`), once however often it is delivered.
 
 The answer waits for the comment and the check run only; the history write and the Horreum
-upload, whose cost grows with the suite, follow it (`bot.callback_followups`), so a
+upload, whose cost grows with the suite, follow it (`bot.callback.followups`), so a
 10,000-benchmark result is answered well inside `perfbot notify`'s 10 s
 (`bench/callback_answer.py`).
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import callback_followups
+from bot.callback import followups as callback_followups
 from bot.dashboard import current_store, recording
 from bot.github.api import GitHubError
 from bot.horreum import upload as horreum_upload
