@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from bot import dashboard, webhook
+from bot import dashboard
 from bot.callback import view as callback_view
 from bot.github.api import GitHub
 from bot.horreum import view as horreum_view
@@ -32,6 +32,7 @@ from bot.shared.metrics import Metrics
 from bot.shared.services import EXTENSION, Services, services
 from bot.shared.settings import BotSettings, SettingsError
 from bot.shared.throttle import Throttle
+from bot.triggers import webhook
 from workflows.argo import ArgoClient, normalize_server
 from workflows.config import PerfbotConfig, load_config
 from workflows.history import Store

@@ -20,11 +20,11 @@ from functools import partial
 
 from bot.delivery.reads import Reads
 from bot.delivery.trigger_events import PullRequestEvent
-from bot.issue_comment import may_start_runs
 from bot.runs.refs import RefError, resolve
 from bot.runs.triggered import Target, Trigger, submit
 from bot.shared.followups import Followups
 from bot.shared.services import Services
+from bot.triggers.issue_comment import may_start_runs
 
 log = logging.getLogger(__name__)
 

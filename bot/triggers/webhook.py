@@ -22,7 +22,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from bot import issue_comment, label_trigger, push_trigger
 from bot.delivery.events import PayloadError, comment_event
 from bot.delivery.trigger_events import pull_request_event, push_event
 from bot.github.api import GitHubError
@@ -30,6 +29,7 @@ from bot.shared import deadline
 from bot.shared.body import read_body
 from bot.shared.followups import Followups
 from bot.shared.services import Services, services
+from bot.triggers import issue_comment, labels, pushes
 from workflows.argo import ArgoError
 from workflows.callback import verify
 
@@ -51,11 +51,11 @@ def _issue_comment(
 def _pull_request(
     payload: dict[str, Any], delivery: str, svc: Services, followups: Followups
 ) -> str:
-    return label_trigger.handle(pull_request_event(payload, delivery), svc, followups)
+    return labels.handle(pull_request_event(payload, delivery), svc, followups)
 
 
 def _push(payload: dict[str, Any], delivery: str, svc: Services, followups: Followups) -> str:
-    return push_trigger.handle(push_event(payload, delivery), svc, followups)
+    return pushes.handle(push_event(payload, delivery), svc, followups)
 
 
 # event -> handler; anything else is acknowledged and ignored
