@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bot.app import create_app, shutdown
 from bot.github.api import PullRequest
+from bot.server.app import create_app, shutdown
 from bot.shared.settings import BotSettings
 from tests.bot.constants import (
     ARGO_TOKEN,

@@ -23,7 +23,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bot.app import create_app, shutdown
+from bot.server.app import create_app, shutdown
 from bot.shared.services import EXTENSION
 from bot.shared.settings import BotSettings
 from tests.bot.constants import (

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import create_app, shutdown
+from bot.server.app import create_app, shutdown
 from bot.shared.services import EXTENSION as SERVICES
 from tests.bot.constants import ARGO_TOKEN, TEMPLATES
 from tests.bot.stack import APP_ID, Stack, app_key, seed, settings_for, settle

@@ -1,4 +1,4 @@
-"""The committed gunicorn configuration: `gunicorn --config python:bot.gunicorn_conf bot.wsgi:app`.
+"""The committed gunicorn configuration: `gunicorn --config python:bot.server.gunicorn_conf ...`.
 
 Why these values:
 - `gthread` workers with 16 threads: a delivery waits on GitHub and Argo, not the CPU, and
@@ -70,8 +70,8 @@ def child_exit(server: object, worker: object) -> None:
 
 def worker_exit(server: object, worker: object) -> None:
     """Post the reactions and replies still queued before the worker goes."""
-    wsgi = sys.modules.get("bot.wsgi")  # loaded in the worker, unless it failed to boot
+    wsgi = sys.modules.get("bot.server.wsgi")  # loaded in the worker, unless it failed to boot
     if wsgi is not None:
-        from bot.app import shutdown
+        from bot.server.app import shutdown
 
         shutdown(wsgi.app, FOLLOWUP_DRAIN)

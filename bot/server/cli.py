@@ -1,6 +1,6 @@
 """`perfbot serve`: the bot on Flask's development server, configured like production.
 
-Production runs gunicorn with `bot.gunicorn_conf`; this is for trying the bot locally (for
+Production runs gunicorn with `bot.server.gunicorn_conf`; this is for trying the bot locally (for
 example behind a tunnel that forwards GitHub's webhooks). Settings come from the same
 environment variables (see docs/bot.md).
 """
@@ -32,7 +32,7 @@ from workflows.cli.errors import BadInput
 )
 def command(host: str, port: int, config_path: str | None) -> None:
     """Run the GitHub App webhook server (development server; use gunicorn in production)."""
-    from bot.app import create_app
+    from bot.server.app import create_app
     from bot.shared.settings import BotSettings, SettingsError
     from workflows.config import ConfigError
 

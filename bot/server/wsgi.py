@@ -1,8 +1,8 @@
-"""`gunicorn bot.wsgi:app`: the app built from the environment.
+"""`gunicorn bot.server.wsgi:app`: the app built from the environment.
 
 A configuration problem ends the process with one line naming what to fix, not a traceback;
 the committed gunicorn config checks the same thing once in the master before any worker
-starts (`bot.gunicorn_conf.on_starting`).
+starts (`bot.server.gunicorn_conf.on_starting`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 
 from flask import Flask
 
-from bot.app import create_app
+from bot.server.app import create_app
 from bot.shared.settings import BotSettings, SettingsError
 from workflows.config import ConfigError
 
