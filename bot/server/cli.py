@@ -11,7 +11,7 @@ import os
 
 import click
 
-from workflows.cli.errors import BadInput
+from workflows.errors import BadInput
 
 
 @click.command(name="serve")

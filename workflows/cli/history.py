@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from workflows.cli.errors import BadInput
+from workflows.errors import BadInput
 
 if TYPE_CHECKING:
     from workflows.history import Store, StoredRun

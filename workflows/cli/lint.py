@@ -17,8 +17,8 @@ from typing import Any
 
 import click
 
-from workflows.cli.errors import EXIT_FAILED_CHECK, BadInput
 from workflows.cli.render import CONFIG_HELP, LOCAL_ONLY, cluster_gaps, load
+from workflows.errors import EXIT_FAILED_CHECK, BadInput
 
 SAMPLE_HEAD = "3f2c9e1d" * 5
 SAMPLE_BASE = "8d1e0aa4" * 5

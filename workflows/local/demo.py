@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from workflows.cli.errors import BadInput
+from workflows.errors import BadInput
 from workflows.local import runner
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "examples" / "demo"

@@ -1,4 +1,9 @@
-"""One way for every subcommand to refuse bad input: a single line on stderr, exit 2."""
+"""One way for every subcommand to refuse bad input: a single line on stderr, exit 2.
+
+It sits at the bottom of `workflows`, beside the config, not in `workflows.cli`: the layers that
+raise it (the local runner, the history's store opening, the bot's `perfbot serve`) are below
+the CLI or beside it, and a lower layer never imports a higher one (tests/test_layers.py).
+"""
 
 from __future__ import annotations
 
