@@ -96,7 +96,7 @@ def run_demo(
         )
         outcome = runner.run(request, echo=echo)
         note(f"reports in {outcome.out}: report.md, report.json, report.html; logs in logs/")
-        from workflows.cli.history import record_run
+        from workflows.history.opening import record_run
 
         note(
             record_run(
