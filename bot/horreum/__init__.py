@@ -2,6 +2,6 @@
 
 `settings` reads where the API keys are, `upload` stores a run after its callback, `section`
 is Horreum's part of the sticky comment, `change` reads an action's dataset back from Horreum
-(the call itself is not trusted), `view` is `POST /horreum/action`. The Horreum client and
+(the call itself is not trusted), `view` is `POST /horreum`. The Horreum client and
 document are the CLI's too: `workflows.horreum`.
 """
