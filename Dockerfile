@@ -59,8 +59,8 @@ RUN --mount=type=bind,from=wheels,source=/wheels,target=/wheels \
  && find /opt/perfbot/lib/python3.11/site-packages/numpy /opt/perfbot/lib/python3.11/site-packages/scipy \
         -type d -name tests -prune -exec rm -rf {} + \
  && perfbot --version \
- && python -c "import scipy.stats, bot.app"
+ && python -c "import scipy.stats, bot.server.app"
 USER 10001:10001
 WORKDIR /perfbot
 EXPOSE 8080
-CMD ["gunicorn", "--config", "python:bot.gunicorn_conf", "bot.wsgi:app"]
+CMD ["gunicorn", "--config", "python:bot.server.gunicorn_conf", "bot.server.wsgi:app"]

@@ -216,8 +216,8 @@ def gunicorn(
     metrics = workdir / f"{name}-metrics"
     metrics.mkdir()
     env = {**env, "PORT": str(port), "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
-    argv = [sys.executable, "-m", "gunicorn", "--config", "python:bot.gunicorn_conf"]
-    process = processes.start(name, [*argv, "bot.wsgi:app"], env, cwd=source)
+    argv = [sys.executable, "-m", "gunicorn", "--config", "python:bot.server.gunicorn_conf"]
+    process = processes.start(name, [*argv, "bot.server.wsgi:app"], env, cwd=source)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:

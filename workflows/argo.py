@@ -71,7 +71,7 @@ class WorkflowSummary:
     ui_url: str | None
     created: str = ""  # metadata.creationTimestamp (RFC 3339), the order of Argo's queues
     # Argo's `status` as the server sent it (progress, nodes, synchronization), for the bot's
-    # progress line; read by `bot.run_status`, not here
+    # progress line; read by `bot.runs.status`, not here
     status: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -312,7 +312,7 @@ def workflow_name_for_comment(comment_id: int) -> str:
     it is delivered. The delivery id is not covered by the webhook's signature, so a captured
     delivery re-sent with fresh ids got a new name each time; the comment's id is in the signed
     body, and GitHub never reuses one. Argo answers "already exists" while the run is kept
-    (its TTL: a day after success); older commands are not run at all (`bot.freshness`)."""
+    (its TTL: a day after success); older commands are not run at all (`bot.delivery.freshness`)."""
     return f"perf-comment-{int(comment_id)}"
 
 

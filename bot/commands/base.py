@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.context import CommandContext
+    from bot.delivery.context import CommandContext
 
 # A handler replies on the PR itself and returns a short outcome for logs and metrics.
 Handler = Callable[["CommandContext", list[str]], str]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.commands.base import Command
-from bot.context import CommandContext
-from bot.runs import stop_runs
+from bot.delivery.context import CommandContext
+from bot.runs.submission import stop_runs
 from workflows.argo import ArgoError
 from workflows.labels import PR, REPO, label_value, repo_label
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.commands.base import Command
-from bot.context import CommandContext
+from bot.delivery.context import CommandContext
 from workflows.config import RepoConfig
 
 PATTERN = re.compile(r"^ {0,3}/perf-bot(?:[ \t]+help)?[ \t]*$", re.MULTILINE)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from bot.commands.base import Command
-from bot.context import CommandContext
-from bot.markdown import inert
-from bot.runs import prefetch, start_run
+from bot.delivery.context import CommandContext
+from bot.github.markdown import inert
+from bot.runs.submission import prefetch, start_run
 
 PATTERN = re.compile(r"^ {0,3}/perf-bot[ \t]+run(?:[ \t]+(?P<args>[^\n]*?))?[ \t]*$", re.MULTILINE)
 USAGE = "/perf-bot run <job> [<ref>] [key=value ...]"

@@ -1,6 +1,6 @@
 """`/perf-bot status`: this PR's runs as the Argo Server knows them, lost reports included.
 
-Each run is listed with the line that says where it is (`bot.progress_line`: phase, step
+Each run is listed with the line that says where it is (`bot.runs.progress_line`: phase, step
 running, Argo's progress, the benchmark's round, the time left, or its place in the queue for
 a benchmark node), and the check run of a run still going gets the same line, so the checks
 tab tells as much as the reply.
@@ -20,14 +20,14 @@ import re
 from datetime import UTC, datetime
 from functools import partial
 
-from bot import check_progress
 from bot.commands.base import Command
-from bot.context import CommandContext
-from bot.github_api import GitHubError
-from bot.markdown import inert, text
-from bot.progress_line import status_line
-from bot.run_status import RunStatus, read
-from bot.semaphore_queue import ahead_of, waiting_runs
+from bot.delivery.context import CommandContext
+from bot.github.api import GitHubError
+from bot.github.markdown import inert, text
+from bot.runs import check_progress
+from bot.runs.progress_line import status_line
+from bot.runs.queue import ahead_of, waiting_runs
+from bot.runs.status import RunStatus, read
 from workflows.argo import ArgoError, WorkflowSummary
 from workflows.labels import HEAD_SHA, JOB, PR, REPO, label_value, repo_label
 
@@ -153,5 +153,5 @@ COMMAND = Command(
     help=HELP,
     handler=handle,
     needs_write=False,
-    rate_limited=True,  # open to everyone, and it writes: `bot.throttle`
+    rate_limited=True,  # open to everyone, and it writes: `bot.shared.throttle`
 )

@@ -6,8 +6,8 @@ import re
 
 from bot.commands.base import Command
 from bot.commands.perf_bot_help import render_help
-from bot.context import CommandContext
-from bot.markdown import inert
+from bot.delivery.context import CommandContext
+from bot.github.markdown import inert
 
 PATTERN = re.compile(r"^ {0,3}/perf-bot(?:[ \t]+(?P<args>[^\n]*?))?[ \t]*$", re.MULTILINE)
 UNKNOWN = "I do not know `/perf-bot {words}`.\n\n{help}"

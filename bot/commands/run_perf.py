@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from bot.commands.base import Command
-from bot.context import CommandContext
-from bot.runs import prefetch, start_run
+from bot.delivery.context import CommandContext
+from bot.runs.submission import prefetch, start_run
 
 PATTERN = re.compile(r"^ {0,3}/run-perf(?:[ \t]+(?P<args>[^\n]*?))?[ \t]*$", re.MULTILINE)
 USAGE = "/run-perf [<ref>] [key=value ...]"

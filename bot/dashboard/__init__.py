@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from bot import headers
-from bot.settings import BotSettings, SettingsError
+from bot.shared import headers
+from bot.shared.settings import BotSettings, SettingsError
 from workflows.history import Store, StoreError
 
 EXTENSION = "perfbot.history"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from workflows.cli.history import _open, store_option
+from workflows.cli.history import store_option
 
 SERVING = "perfbot: the dashboard of {store} on http://{host}:{port}/ (Ctrl-C stops it)"
 
@@ -22,7 +22,8 @@ def command(store: str, host: str, port: int) -> None:
     """Serve the results dashboard of a history store (development server)."""
     from bot.dashboard import standalone
     from workflows.history.database import shown
+    from workflows.history.opening import open_store
 
-    app = standalone(_open(store))
+    app = standalone(open_store(store))
     click.echo(SERVING.format(store=shown(store), host=host, port=port))
     app.run(host=host, port=port, threaded=True, use_reloader=False)

@@ -3,7 +3,7 @@
 The report comes from a workflow and holds benchmark names a pull request chose, so raw HTML
 in it is shown as text, never passed through, and links go through markdown-it's checks
 (no `javascript:`). Images are not rendered at all: an `![x](url)` that got past the report's
-escaping would make every viewer's browser fetch the URL (the CSP, `bot.headers`, blocks it
+escaping would make every viewer's browser fetch the URL (the CSP, `bot.shared.headers`, blocks it
 too).
 """
 

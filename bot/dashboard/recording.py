@@ -2,7 +2,7 @@
 
 Writing a 10,000-benchmark run takes seconds (it took 13-37 s before the rows were written in
 batches), and `perfbot notify` waits 10 s for the answer, so the write is a follow-up
-(`bot.callback_followups`), not part of the answer. A store that fails (the database
+(`bot.callback.followups`), not part of the answer. A store that fails (the database
 restarting) must not cost the pull request its comment, and must not lose the run either:
 the write is tried `ATTEMPTS` times with a pause between, then reported (an error in the log
 naming the workflow, and `perfbot_history_writes_total{outcome="failed"}`). Recording is
@@ -18,7 +18,7 @@ import logging
 import time
 from urllib.parse import quote
 
-from bot.metrics import Metrics
+from bot.shared.metrics import Metrics
 from workflows.callback import CallbackPayload
 from workflows.history import Store, StoreError
 from workflows.history.sources import from_callback

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.report import outcome_for
+from bot.results.report import outcome_for
 from tests.pipeline.conftest import env_of, templates_by_name
 from workflows import callback
 from workflows.cli import main, notify

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from tests.argo.conftest import TOKEN
 from tests.standins.argo_server import PREFIX, ArgoStandIn, validate
 from workflows.cli import main
-from workflows.cli.errors import BadInput
 from workflows.cli.submit import resolve_ref
+from workflows.errors import BadInput
 
 HEAD = "a" * 40
 BASE = "b" * 40

@@ -12,9 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bot.app import create_app, shutdown
-from bot.github_api import PullRequest
-from bot.settings import BotSettings
+from bot.github.api import PullRequest
+from bot.server.app import create_app, shutdown
+from bot.shared.settings import BotSettings
 from tests.bot.constants import (
     ARGO_TOKEN,
     ARGO_UI,

@@ -1,4 +1,4 @@
-"""A recording fake of `bot.github_api`, for unit tests that need no HTTP at all.
+"""A recording fake of `bot.github.api`, for unit tests that need no HTTP at all.
 
 It keeps just enough state to answer like GitHub (permissions, pull requests, refs, comments,
 check runs) and records every call as `(method, arguments)`, so tests assert on what the bot
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.github_api import CheckRun, GitHubError, PullRequest
+from bot.github.api import CheckRun, GitHubError, PullRequest
 
 
 @dataclass

@@ -23,9 +23,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bot.app import create_app, shutdown
-from bot.services import EXTENSION
-from bot.settings import BotSettings
+from bot.server.app import create_app, shutdown
+from bot.shared.services import EXTENSION
+from bot.shared.settings import BotSettings
 from tests.bot.constants import (
     ARGO_TOKEN,
     ARGO_UI,

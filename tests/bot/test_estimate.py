@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.estimate import estimate, limits
+from bot.runs.estimate import estimate, limits
 from tests.standins.argo_server import ArgoStandIn
 from workflows.argo import ArgoClient
 from workflows.config import PerfbotConfig

@@ -17,8 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.github_client import PyGithubClient
-from bot.settings import BotSettings
+from bot.outbound.github_client import PyGithubClient
+from bot.shared.settings import BotSettings
 from tests.bot.payloads import AUTHOR, INSTALLATION_ID, PR_NUMBER, REPO
 from tests.bot.stack import APP_ID, app_key, seed
 from tests.standins.github_server import GitHubStandIn

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.settings import MAX_BODY_BYTES
+from bot.shared.settings import MAX_BODY_BYTES
 from tests.bot.constants import ARGO_TOKEN, CALLBACK_SECRET, PUBLIC_URL, TEMPLATES, WEBHOOK_SECRET
 from tests.bot.payloads import (
     DEFAULT_BRANCH,
@@ -47,7 +47,14 @@ def free_port() -> int:
 
 def gunicorn(project_root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "python:bot.gunicorn_conf", "bot.wsgi:app"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:bot.server.gunicorn_conf",
+            "bot.server.wsgi:app",
+        ],
         cwd=project_root,
         env=env,
         stdout=subprocess.PIPE,

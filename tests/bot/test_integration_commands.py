@@ -6,7 +6,7 @@ does not match Argo's swagger.json, so a 200 there means the submission is well 
 
 from __future__ import annotations
 
-from bot.runs import COMMENT as COMMENT_LABEL
+from bot.runs.submission import COMMENT as COMMENT_LABEL
 from tests.bot.constants import ARGO_UI, HEAD_SHA, MAIN_SHA, PUBLIC_URL, TAG_SHA
 from tests.bot.payloads import AUTHOR, COMMENT_ID, PR_NUMBER, REPO
 from tests.bot.stack import RELEASE_SHA, Stack

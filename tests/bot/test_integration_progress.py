@@ -149,7 +149,7 @@ def test_the_callback_completes_the_check_with_where_argo_had_the_run(started: S
 def test_while_argo_cannot_confirm_the_run_the_callback_is_a_503_then_reports(
     started: Stack,
 ) -> None:
-    """The run is checked with Argo before anything is written (`bot.run_binding`): while
+    """The run is checked with Argo before anything is written (`bot.results.run_binding`): while
     Argo fails the sender is told to retry (503), and nothing is written; the retry reports."""
     writes = len(started.github.writes())
     started.argo.fail_next(500, method="GET", times=2)  # the read and its one retry

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services import EXTENSION
+from bot.shared.services import EXTENSION
 from tests.bot.payloads import REPO
 from tests.bot.stack import Stack
 

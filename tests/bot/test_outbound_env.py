@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from bot.outbound_env import pin_environment, verify_setting
+from bot.outbound.environment import pin_environment, verify_setting
 
 ARGO = "https://argo.example.test:2746"
 PROXY = "http://proxy.example.test:3128"

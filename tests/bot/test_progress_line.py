@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.progress_line import status_line
-from bot.run_status import read
-from bot.semaphore_queue import ahead_of
+from bot.runs.progress_line import status_line
+from bot.runs.queue import ahead_of
+from bot.runs.status import read
 from tests.standins.argo_server import ArgoStandIn
 from workflows.argo import ArgoClient
 

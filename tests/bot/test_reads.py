@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot import deadline
-from bot.reads import Reads
+from bot.delivery.reads import Reads
+from bot.shared import deadline
 
 
 def test_reads_of_one_delivery_are_made_once_and_in_parallel() -> None:

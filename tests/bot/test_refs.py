@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from bot.arguments import RunArguments, parse_run_arguments
-from bot.refs import MAX_REF_LENGTH, RefError, check_ref, highest_version, resolve
+from bot.runs.arguments import RunArguments, parse_run_arguments
+from bot.runs.refs import MAX_REF_LENGTH, RefError, check_ref, highest_version, resolve
 from tests.bot.fakes import FakeRepo
 
 GOOD_REFS = [

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.report import MAX_COMMENT, outcome_for
+from bot.results.report import MAX_COMMENT, outcome_for
 from tests.bot.stack import exit_callback, result
 
 LINK = "https://argo.example.test/workflows/perfbot/perf-1"

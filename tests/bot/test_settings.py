@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.settings import DEFAULT_GITHUB_API_URL, BotSettings, SettingsError
+from bot.shared.settings import DEFAULT_GITHUB_API_URL, BotSettings, SettingsError
 from workflows.cli import main
 
 MINIMAL = {
@@ -157,8 +157,8 @@ def test_a_command_is_fresh_at_most_as_long_as_argo_keeps_its_run(
 
 
 def test_the_bots_idea_of_how_long_argo_keeps_a_run_is_the_templates() -> None:
-    """A replay is recognised by name only while the run exists (`bot.freshness`)."""
-    from bot.settings import RUN_KEPT
+    """A replay is recognised by name only while the run exists (`bot.delivery.freshness`)."""
+    from bot.shared.settings import RUN_KEPT
     from workflows.config import load_config
     from workflows.pipeline.render import template_dicts
 

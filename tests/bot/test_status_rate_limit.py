@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import throttle
+from bot.shared import throttle
 from tests.bot.constants import WEBHOOK_SECRET
 from tests.bot.payloads import PR_NUMBER, delivery_headers, encode, pr_comment
 from tests.bot.stack import Stack

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.commands.perf_bot_help import render_help
-from bot.label_trigger import FORK_REFUSED, LABEL_NOT_ALLOWED
-from bot.runs import COMMENT
-from bot.runs import FORK_REFUSED as COMMAND_FORK_REFUSED
-from bot.triggered_runs import PUSHED
+from bot.runs.submission import COMMENT
+from bot.runs.submission import FORK_REFUSED as COMMAND_FORK_REFUSED
+from bot.runs.triggered import PUSHED
+from bot.triggers.labels import FORK_REFUSED, LABEL_NOT_ALLOWED
 from tests.bot.constants import HEAD_SHA, MAIN_SHA
 from tests.bot.payloads import (
     AUTHOR,

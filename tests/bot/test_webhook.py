@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import MAX_BODY_BYTES
+from bot.shared.settings import MAX_BODY_BYTES
 from tests.bot.conftest import PostWebhook
 from tests.bot.constants import WEBHOOK_SECRET
 from tests.bot.fakes import FakeRepo
@@ -206,7 +206,7 @@ def test_metrics_count_deliveries_commands_and_latency(
 
 
 def test_two_apps_do_not_share_metrics(app, settings, fake_github, argo_client, config) -> None:
-    from bot.app import create_app
+    from bot.server.app import create_app
 
     other = create_app(settings, github=fake_github, argo=argo_client, config=config)
     app.test_client().get("/healthz")

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from workflows.cli import main
 from workflows.cli.compare import compare_paths
-from workflows.cli.errors import BadInput
 from workflows.cli.notify import overall_verdict
+from workflows.errors import BadInput
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "results"

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from workflows.cli import main
 from workflows.cli.compare import compare_paths
-from workflows.cli.errors import EXIT_INCONCLUSIVE
 from workflows.compare import Verdict
+from workflows.errors import EXIT_INCONCLUSIVE
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "results"
 BASE, HEAD = EXAMPLES / "base.json", EXAMPLES / "head.json"

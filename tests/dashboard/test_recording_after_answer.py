@@ -1,7 +1,7 @@
 """The callback answers before the history is written, and the history still gets every run.
 
 A 10,000-benchmark result took 13-37 s to write before the answer; `perfbot notify` gave up at
-10 s and sent it again. Now the write is a follow-up (`bot.callback_followups`): the answer
+10 s and sent it again. Now the write is a follow-up (`bot.callback.followups`): the answer
 does not wait for it, a failing write is tried again and then reported (log and metric), and
 when the follow-up queue is full the write is done before the answer rather than dropped.
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot.app import create_app, shutdown
-from bot.services import EXTENSION as SERVICES
+from bot.server.app import create_app, shutdown
+from bot.shared.services import EXTENSION as SERVICES
 from tests.bot.constants import ARGO_TOKEN, TEMPLATES
 from tests.bot.stack import APP_ID, Stack, app_key, seed, settings_for, settle
 from tests.history.builders import comparison, payload

@@ -1,4 +1,4 @@
-"""Every page the bot or the dashboard serves carries the security headers (`bot.headers`),
+"""Every page the bot or the dashboard serves carries the security headers (`bot.shared.headers`),
 errors included, and a hostile report cannot make a viewer's browser load anything."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.dashboard import markdown, standalone
-from bot.headers import SECURITY_HEADERS
+from bot.shared.headers import SECURITY_HEADERS
 from tests.bot.stack import Stack
 from workflows.history import Store
 

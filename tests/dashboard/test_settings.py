@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import BotSettings, SettingsError
+from bot.shared.settings import BotSettings, SettingsError
 
 REQUIRED = {
     "GITHUB_WEBHOOK_SECRET": "w",

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.metrics import Metrics
+from bot.shared.metrics import Metrics
 from tests.deploy_overlays.manifests import OVERLAYS, ROOT, needs_kubectl, steps
 from workflows import labels
 from workflows.cli import SUBCOMMANDS

@@ -45,7 +45,8 @@ CUSTOM_KINDS = {"WorkflowTemplate", "ServiceMonitor"}
 CORE_KINDS = {"Namespace", "ServiceAccount", "Role", "RoleBinding", "ConfigMap", "Secret"}
 CORE_KINDS |= {"Service", "Deployment"}
 PERFBOT_IMAGE = "ghcr.io/example-org/perfbot"
-# Settings that hold a secret (bot/settings.py, the callback contract): never a literal value.
+# Settings that hold a secret (bot/shared/settings.py, the callback contract): never a literal
+# value.
 SECRET_SUFFIXES = ("_SECRET", "_TOKEN", "_PRIVATE_KEY")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from werkzeug.test import TestResponse
 
-from bot.services import EXTENSION
+from bot.shared.services import EXTENSION
 from tests.bot.stack import Stack, running_stack, settle
 from workflows.config import PerfbotConfig, load_config
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.followups import FollowupPool, Followups
-from bot.metrics import Metrics
+from bot.shared.followups import FollowupPool, Followups
+from bot.shared.metrics import Metrics
 
 
 @pytest.fixture

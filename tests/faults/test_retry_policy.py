@@ -9,8 +9,8 @@ import pytest
 from urllib3 import HTTPResponse
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from bot import deadline
-from bot.retry import BoundedRetry, rate_limit_wait
+from bot.outbound.retry import BoundedRetry, rate_limit_wait
+from bot.shared import deadline
 
 NOW = 1_700_000_000.0
 

@@ -15,8 +15,8 @@ import requests
 from flask import Flask
 from werkzeug.serving import make_server
 
-from bot.app import create_app, shutdown
-from bot.horreum_settings import HorreumSettings
+from bot.horreum.settings import HorreumSettings
+from bot.server.app import create_app, shutdown
 from tests.bot.constants import ARGO_TOKEN, CALLBACK_SECRET, HEAD_SHA, MAIN_SHA, TEMPLATES
 from tests.bot.payloads import INSTALLATION_ID, PR_NUMBER, REPO
 from tests.bot.stack import APP_ID, app_key, seed, settings_for, settle

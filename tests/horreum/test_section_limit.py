@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.horreum_section import GITHUB_LIMIT, MARKER, with_finding, with_note
+from bot.horreum.section import GITHUB_LIMIT, MARKER, with_finding, with_note
 
 LINE = (
     "`{n}` regressed in Horreum: "

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from bot.horreum_section import MARKER, with_finding, with_note
-from bot.horreum_settings import HorreumSettings
-from bot.markdown import defanged
-from bot.settings import SettingsError
+from bot.github.markdown import defanged
+from bot.horreum.section import MARKER, with_finding, with_note
+from bot.horreum.settings import HorreumSettings
+from bot.shared.settings import SettingsError
 from workflows.config import ConfigError, parse_config
 
 CONFIG = """\

@@ -1,8 +1,8 @@
 """Text the bot writes as prose (not inside a code span) follows the results' rule.
 
-`bot.markdown.inert` is meant for code spans: it stops mentions, HTML and backticks, but lets
+`bot.github.markdown.inert` is meant for code spans: it stops mentions, HTML and backticks, but lets
 `[text](url)`, images, emphasis and table pipes through. Where hostile text lands in prose,
-the bot must use `bot.markdown.text` (`workflows.untrusted.markdown_text`). The places: a
+the bot must use `bot.github.markdown.text` (`workflows.untrusted.markdown_text`). The places: a
 failing step's message, name, template and pod (Argo takes a failed pod's message from what
 the pod wrote, and pods run the PR's code), an unknown verdict or end status, the report's
 reasons for "inconclusive", and the progress line's phase and step names (a table cell in
@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import progress_line, report
-from bot.run_status import RunStatus
+from bot.results import report
+from bot.runs import progress_line
+from bot.runs.status import RunStatus
 from tests.bot.stack import exit_callback, result
 from tests.security.test_result_text import HOSTILE, MENTION, URLISH, _shape
 

@@ -1,5 +1,5 @@
 """A signed callback is accepted only for the run it names, as the bot submitted it, once, and
-never over a newer run's report (`bot.run_binding`, `bot.sticky`)."""
+never over a newer run's report (`bot.results.run_binding`, `bot.results.sticky`)."""
 
 from __future__ import annotations
 

@@ -113,7 +113,7 @@ def test_a_report_full_of_extreme_numbers_is_answered_without_a_500(
 
 
 def _store_url(stack: Stack) -> str:
-    from bot.services import EXTENSION
+    from bot.shared.services import EXTENSION
 
     return str(stack.app.extensions[EXTENSION].settings.history_url)
 

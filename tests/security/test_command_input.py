@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.refs import RefError, check_ref
+from bot.runs.refs import RefError, check_ref
 from tests.bot.stack import Stack
 from tests.security.conftest import FEW, Watch
 

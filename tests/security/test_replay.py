@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.runs import FORK_PUSHED_SINCE
+from bot.runs.submission import FORK_PUSHED_SINCE
 from tests.bot.constants import HEAD_SHA
 from tests.bot.payloads import AUTHOR, DEFAULT_BRANCH, PR_NUMBER, labeled
 from tests.bot.stack import Stack, running_stack

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.settings import MAX_BODY_BYTES
+from bot.shared.settings import MAX_BODY_BYTES
 from tests.bot.constants import WEBHOOK_SECRET
 from tests.bot.payloads import pr_comment
 from tests.bot.stack import Stack
@@ -124,7 +124,7 @@ def test_a_signed_json_object_of_another_shape_is_a_400(stack: Stack, payload: d
     assert (watch.github(), watch.argo()) == ([], [])
 
 
-# Fields the bot reads, and the type each must have (`bot.events`).
+# Fields the bot reads, and the type each must have (`bot.delivery.events`).
 FIELDS: list[tuple[tuple[str, ...], Callable[[Any], bool]]] = [
     (("action",), lambda v: isinstance(v, str)),
     (("issue",), lambda v: isinstance(v, dict)),

@@ -16,7 +16,7 @@ import click
 
 SUBCOMMANDS: dict[str, str] = {
     "compare": "workflows.cli.compare",
-    "serve": "bot.cli",
+    "serve": "bot.server.cli",
     "render": "workflows.cli.render",
     "submit": "workflows.cli.submit",
     "notify": "workflows.cli.notify",

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 import click
 
 from workflows.cli import run_facts
-from workflows.cli.errors import EXIT_FAILED_CHECK, EXIT_INCONCLUSIVE, BadInput
 from workflows.compare.options import DEFAULT_ALPHA, DEFAULT_MIN_SAMPLES, DEFAULT_THRESHOLD
+from workflows.errors import EXIT_FAILED_CHECK, EXIT_INCONCLUSIVE, BadInput
 from workflows.results.loader import FORMATS as INPUT_FORMATS
 
 if TYPE_CHECKING:

@@ -13,20 +13,17 @@ cannot be opened or a benchmark without a series.
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from workflows.cli.errors import BadInput
+from workflows.errors import BadInput
 
 if TYPE_CHECKING:
     from workflows.history import Store, StoredRun
 
 STORE_ENV = "PERFBOT_HISTORY_URL"
 DEFAULT_STORE = "perfbot-out/history.sqlite"
-NO_STORE_FILE = "no history at {}: record runs with `perfbot run --local --record` or the demo"
 AMBIGUOUS = "the store holds several jobs ({}): name one with --repo and --job"
 NO_SERIES = "no main-branch series of {!r} in {} {}"
 RUN_LINE = "{id:>5}  {when}  {repo} {job}  {what:<14} {head}  {verdict}"
@@ -36,17 +33,6 @@ CHANGE_LINE = (
 )
 RUNS_SHOWN = 20
 CHANGE_POINT_RUNS = 200
-
-
-def _open(target: str) -> Store:
-    from workflows.history import Store, StoreError
-
-    if "://" not in target and not os.path.exists(target):
-        raise BadInput(NO_STORE_FILE.format(target))
-    try:
-        return Store.open(target)
-    except StoreError as exc:
-        raise BadInput(str(exc)) from None
 
 
 def _what(run: StoredRun) -> str:
@@ -109,7 +95,9 @@ def command(
     fmt: str,
 ) -> None:
     """List recorded runs, a benchmark's series on the main branch, or where main moved."""
-    opened = _open(store)
+    from workflows.history.opening import open_store
+
+    opened = open_store(store)
     try:
         if change_points:
             _change_points(opened, repo, job, benchmark, limit or CHANGE_POINT_RUNS, fmt)
@@ -211,22 +199,3 @@ def _change_points(
                 p=change.p_value,
             )
         )
-
-
-RECORDED = "recorded run #{id} in the history {store} (perfbot history --store {store})"
-NOT_RECORDED = "the run's reports are in {out}, but recording it failed: {error}"
-
-
-def record_run(out: Path, *, store: str | None, repo: Path, name: str, base: str, head: str) -> str:
-    """Record a finished local run (`--record`, the demo); the line to print, or BadInput."""
-    from workflows.history import StoreError
-    from workflows.history.database import shown
-    from workflows.history.local import record_local
-    from workflows.results import ResultsError
-
-    target = store or str(out / "history.sqlite")
-    try:
-        run_id = record_local(out, store=target, repo=repo, name=name, base_ref=base, head_ref=head)
-    except (StoreError, ResultsError, OSError, ValueError) as exc:
-        raise BadInput(NOT_RECORDED.format(out=out, error=exc)) from None
-    return RECORDED.format(id=run_id, store=shown(target))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from workflows.cli.errors import BadInput
+from workflows.errors import BadInput
 
 CONFIG_NAME = "perfbot.yaml"
 NOTHING = (

@@ -17,15 +17,15 @@ from typing import Any
 
 import click
 
-from workflows.cli.errors import EXIT_FAILED_CHECK, BadInput
 from workflows.cli.render import CONFIG_HELP, LOCAL_ONLY, cluster_gaps, load
+from workflows.errors import EXIT_FAILED_CHECK, BadInput
 
 SAMPLE_HEAD = "3f2c9e1d" * 5
 SAMPLE_BASE = "8d1e0aa4" * 5
 SAMPLE_PR = 1347
 SAMPLE_DELIVERY = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
 SAMPLE_CALLBACK = "https://perfbot.example.com/callback"
-BOT_COMMENT_LABEL = "perfbot/comment"  # the bot's label naming the comment (bot/runs.py)
+BOT_COMMENT_LABEL = "perfbot/comment"  # the bot's label naming the comment (bot/runs/submission.py)
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SKIPPED_FILES = ("kustomization.yaml", "kustomization.yml")
 

@@ -24,7 +24,7 @@ from typing import Any
 import click
 
 from workflows.argo_values import UNRESOLVED, read_failures, read_parameters
-from workflows.cli.errors import BadInput
+from workflows.errors import BadInput
 
 ENV = "PERFBOT_"
 RETRY_DELAYS = (1.0, 3.0, 9.0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from workflows.cli.errors import EXIT_FAILED_CHECK, BadInput
+from workflows.errors import EXIT_FAILED_CHECK, BadInput
 
 CONFIG_HELP = "perfbot.yaml to read (default: $PERFBOT_CONFIG, else ./perfbot.yaml)."
 

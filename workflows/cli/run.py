@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from workflows.cli.errors import BadInput
+from workflows.errors import BadInput
 
 
 @click.command(name="run")
@@ -104,7 +104,7 @@ def command(
         click.echo("Error: interrupted", err=True)
         ctx.exit(runner.EXIT_INTERRUPTED)
     if record:
-        from workflows.cli.history import record_run
+        from workflows.history.opening import record_run
 
         name = outcome.repo_name or repo.resolve().name  # owner/name, as the bot records
         click.echo(

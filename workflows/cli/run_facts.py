@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from workflows.cli.errors import BadInput
 from workflows.compare.provenance import REPOSITORY, SHA, RunFacts
+from workflows.errors import BadInput
 
 MAX_TEXT = 200
 OPTIONS = (

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 
 import click
 
-from workflows.cli.errors import BadInput
 from workflows.cli.render import CONFIG_HELP, load
+from workflows.errors import BadInput
 
 SHA_RE = re.compile(r"^[0-9a-f]{7,40}$")
 LS_REMOTE_TIMEOUT = 30

@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from workflows.cli.errors import BadInput
+from workflows.errors import BadInput
 
 KEY_ENV = "HORREUM_API_KEY"
 NO_KEY = f"{KEY_ENV} is not set: export the API key of a user with the team's uploader role"

@@ -1,7 +1,7 @@
 """Runs as their two writers see them: a workflow's callback (the bot) and a local run.
 
 A callback's run is a pull request's (`pr` > 0) or a push to the default branch's (`pr` 0, see
-`bot.push_trigger`); the pushes make the main-branch trend. A local run recorded with
+`bot.triggers.pushes`); the pushes make the main-branch trend. A local run recorded with
 `perfbot run --local --record` is a branch's run too: it is how a team without a cluster, and
 the demo, build a history.
 """

@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from workflows.cli.errors import BadInput
+from workflows.errors import BadInput
 from workflows.local import runner
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "examples" / "demo"
@@ -96,7 +96,7 @@ def run_demo(
         )
         outcome = runner.run(request, echo=echo)
         note(f"reports in {outcome.out}: report.md, report.json, report.html; logs in logs/")
-        from workflows.cli.history import record_run
+        from workflows.history.opening import record_run
 
         note(
             record_run(

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workflows.cli.errors import EXIT_INCONCLUSIVE as INCONCLUSIVE_CODE
-from workflows.cli.errors import BadInput
+from workflows.errors import EXIT_INCONCLUSIVE as INCONCLUSIVE_CODE
+from workflows.errors import BadInput
 from workflows.local import reports
 from workflows.local.cautions import cautions
 from workflows.local.containers import RunContext, base_environment, project_bin
