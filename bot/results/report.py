@@ -164,6 +164,24 @@ def ranked_failures(payload: CallbackPayload) -> list[dict[str, Any]]:
     return sorted((f for f in payload.failures if isinstance(f, dict)), key=rank)
 
 
+MESSAGE_LIMIT = 500
+# Lines Argo's executor (emissary) writes into the main container's own log, and so into the
+# log tail Kubernetes keeps as a failed container's termination message: noise beside the
+# step's own last words. Its records carry `argo=true`; it ends with "Error: exit status N".
+EXECUTOR_LINE = re.compile(r"(\bargo=true\b|^Error: exit status \d+$)")
+
+
+def step_message(message: object) -> str:
+    """A failed node's message for the report: the step's own last log lines (the templates
+    ask Kubernetes to keep them: `workflows.pipeline.common.TERMINATION_MESSAGE_POLICY`)
+    without the executor's, and, when long, its end, where the reason is."""
+    if not message:
+        return "no message"
+    lines = [line for line in str(message).splitlines() if not EXECUTOR_LINE.search(line)]
+    kept = " / ".join(line.strip() for line in lines if line.strip()) or "no message"
+    return kept if len(kept) <= MESSAGE_LIMIT else "…" + kept[-(MESSAGE_LIMIT - 1) :]
+
+
 def failure_lines(payload: CallbackPayload) -> str:
     failing = ranked_failures(payload)
     if not failing:
@@ -176,7 +194,7 @@ def failure_lines(payload: CallbackPayload) -> str:
                 step=text(str(failure.get("displayName") or "?"), 100),
                 template=inert(str(failure.get("templateName") or "?"), 100),
                 phase=text(str(failure.get("phase") or "failed").lower(), 20),
-                message=text(str(failure.get("message") or "no message"), 500),
+                message=text(step_message(failure.get("message")), MESSAGE_LIMIT),
                 pod=f" (pod `{inert(str(pod), 253)}`)" if pod else "",
             )
         )

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from bot.results.report import MAX_COMMENT, outcome_for
+from bot.results.report import MAX_COMMENT, outcome_for, step_message
 from tests.bot.stack import exit_callback, result
 
 LINK = "https://argo.example.test/workflows/perfbot/perf-1"
@@ -166,3 +166,30 @@ def test_the_failed_step_is_named_whatever_order_argo_lists_the_failures_in(orde
 def test_a_run_with_only_dag_failures_names_the_dag_not_the_run() -> None:
     outcome = outcome_for(exit_callback("perf-1", "Failed", ARGO_ORDER[:2]), LINK)
     assert outcome.title.endswith("at step measure")
+
+
+# (Argo's node message, what the report shows)
+STEP_MESSAGES = [
+    (None, "no message"),
+    ("", "no message"),
+    ("main: Error (exit code 3)", "main: Error (exit code 3)"),
+    (
+        "main: Error (exit code 3): perfbot: no image r/x:abc for the head commit; "
+        "run with rebuild=true (/run-perf) to build it\n"
+        'time=2026-12-07T23:15:51Z level=INFO msg="sub-process exited" argo=true error="exit '
+        'status 3"\nError: exit status 3\n',
+        "main: Error (exit code 3): perfbot: no image r/x:abc for the head commit; "
+        "run with rebuild=true (/run-perf) to build it",
+    ),
+    ("a\n\n  b  \n", "a / b"),
+    ("only executor lines argo=true\nError: exit status 1", "no message"),
+    (
+        "x" * 600 + "\n" + "the reason at the end",
+        "…" + ("x" * 600 + " / the reason at the end")[-499:],
+    ),
+]
+
+
+@pytest.mark.parametrize(("message", "shown"), STEP_MESSAGES)
+def test_a_failed_steps_message_is_shown_without_the_executors_lines_and_by_its_end(message, shown):
+    assert step_message(message) == shown

@@ -65,3 +65,11 @@ def test_the_image_build_pushes_to_the_jobs_image_tagged_with_the_commit(builds)
     assert env["PERFBOT_CONTEXT"] == "/perfbot/src/docker"
     assert env["PERFBOT_CACHE_REPO"] == "r.example/acme/srv-cache"
     assert (env["STORAGE_DRIVER"], env["BUILDAH_ISOLATION"]) == ("vfs", "chroot")
+
+
+@pytest.mark.parametrize("step", ["check", "build", "deploy", "benchmark"])
+def test_a_failed_steps_last_log_lines_become_its_message(step):
+    """So that the PR's report says why (`no image ...; run with rebuild=true`), not only the
+    exit code: Argo puts the termination message into the node's message."""
+    templates = templates_by_name(template_dicts(parse_config(CONFIG))["perf-image.yaml"])
+    assert templates[step]["container"]["terminationMessagePolicy"] == "FallbackToLogsOnError"

@@ -80,6 +80,7 @@ def benchmark_template(job: JobConfig) -> Container:
     env: list[Env | FieldEnv] = [*common.env(values)]
     env.append(FieldEnv(name=NODE_NAME_ENV, field_path="spec.nodeName"))
     return Container(
+        termination_message_policy=common.TERMINATION_MESSAGE_POLICY,
         name=NAME,
         image=bench.image,
         command=["sh", "-c", drivers.load("benchmark"), "perfbot-benchmark", *bench.command],

@@ -40,6 +40,7 @@ def build_template(job: JobConfig) -> Container:
     if job.build.kind == "command":
         assert job.build.command
         return Container(
+            termination_message_policy=common.TERMINATION_MESSAGE_POLICY,
             image=job.build.builder_image,
             command=[*driver, *job.build.command],
             env=common.env(values),
@@ -50,6 +51,7 @@ def build_template(job: JobConfig) -> Container:
             **common_args,
         )
     return Container(
+        termination_message_policy=common.TERMINATION_MESSAGE_POLICY,
         image=job.build.buildah_image,
         command=["sh", "-c", drivers.load("image-build"), "perfbot-image-build"],
         args=[f"{name}={value}" for name, value in job.build.args.items()] or None,

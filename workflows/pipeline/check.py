@@ -52,6 +52,7 @@ def check_template(job: JobConfig) -> Container:
         values["PERFBOT_IMAGE"] = image_ref(job, sha)
         values["DOCKER_CONFIG"] = paths.DOCKER_CONFIG
     return Container(
+        termination_message_policy=common.TERMINATION_MESSAGE_POLICY,
         name=NAME,
         image=job.build.crane_image,
         command=["sh", "-c", drivers.load("check"), "perfbot-check"],

@@ -61,3 +61,10 @@ def resources(config: ResourcesConfig | None) -> Resources | None:
         memory_request=config.memory,
         memory_limit=config.memory,
     )
+
+
+# A failed step's last log lines become its container's termination message, which Argo puts in
+# the node's message and so in `workflow.failures`: the PR's report then says why the step
+# failed ("no image ...; run with rebuild=true"), not only "Error (exit code 3)". Kubernetes
+# keeps at most 80 lines or 2 KB; the report shows the end of it (bot.results.report).
+TERMINATION_MESSAGE_POLICY = "FallbackToLogsOnError"

@@ -64,6 +64,7 @@ def deploy_template(job: JobConfig) -> Container:
         mounts = [common.workspace_mount()]
         annotations = local.command(deploy.local_command) if deploy.local_command else None
     return Container(
+        termination_message_policy=common.TERMINATION_MESSAGE_POLICY,
         name=NAME,
         image=image,
         command=list(deploy.command) if deploy.command else None,
