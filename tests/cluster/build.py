@@ -184,6 +184,20 @@ def build_etcd(work: Path, out: Path, pins: dict) -> None:
     run_go(["build", "-trimpath", "-ldflags", "-s -w", "-o", str(out / "etcd"), "."], work)
 
 
+def module_dir(module: str, version: str, cwd: Path | None = None) -> Path:
+    """A published module's source, read-only, from Go's module cache (downloaded if needed)."""
+    listing = subprocess.run(
+        ["go", "mod", "download", "-json", f"{module}@{version}"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
+    if listing.returncode != 0:
+        raise BuildFailed(f"go mod download {module}@{version}: {listing.stdout}{listing.stderr}")
+    return Path(json.loads(listing.stdout)["Dir"])
+
+
 def build_argo(work: Path, out: Path, pins: dict) -> None:
     """The controller, the executor and the Argo Server (`argo server`) from Argo's module.
 
@@ -194,18 +208,7 @@ def build_argo(work: Path, out: Path, pins: dict) -> None:
     repository to the shared Unix implementation, which the zip drops.
     """
     version = pins["argo"]["version"]
-    listing = subprocess.run(
-        ["go", "mod", "download", "-json", f"{ARGO_MODULE}@{version}"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=work,
-    )
-    if listing.returncode != 0:
-        raise BuildFailed(
-            f"go mod download {ARGO_MODULE}@{version}: {listing.stdout}{listing.stderr}"
-        )
-    source = Path(json.loads(listing.stdout)["Dir"])
+    source = module_dir(ARGO_MODULE, version, cwd=work)
     tree = work / "argo"
     shutil.copytree(source, tree, symlinks=True)
     for path in [tree, *tree.rglob("*")]:
