@@ -25,6 +25,7 @@ from bot.github.markdown import defanged, inert, text
 from bot.results import sticky
 from bot.results.run_binding import BoundRun
 from workflows.callback import CallbackPayload
+from workflows.pipeline.deploy import NAME as DEPLOY
 
 VERDICT_CONCLUSIONS = {
     "improved": "success",
@@ -150,7 +151,8 @@ def was_stopped(failures: list[dict[str, Any]]) -> bool:
 
 
 def ranked_failures(payload: CallbackPayload) -> list[dict[str, Any]]:
-    """The failures a reader should see first: steps that say why, then the DAGs above them
+    """The failures a reader should see first: steps that say why, then the services Argo
+    stopped because of them, then the DAGs above them
     (no message of their own), the workflow's own node last. Argo lists every failed node
     (DAGs and the run itself included) in no fixed order, so its first entry is often not the
     step that failed."""
@@ -158,8 +160,12 @@ def ranked_failures(payload: CallbackPayload) -> list[dict[str, Any]]:
     def rank(failure: dict[str, Any]) -> int:
         # Argo gives every node a podName, DAGs included; a DAG's own message is empty.
         if failure.get("displayName") == payload.workflow_name:
+            return 3
+        if not failure.get("message"):
             return 2
-        return 0 if failure.get("message") else 1
+        # When another step fails, Argo stops the run's service daemons and lists them as
+        # failed too (with their last log line): a cause only when nothing else failed.
+        return 1 if failure.get("templateName") == DEPLOY else 0
 
     return sorted((f for f in payload.failures if isinstance(f, dict)), key=rank)
 

@@ -163,6 +163,40 @@ def test_the_failed_step_is_named_whatever_order_argo_lists_the_failures_in(orde
     assert (outcome.comment or "").index("deploy-head") < (outcome.comment or "").index("measure")
 
 
+# Seen on the real cluster: a step failed (confirm-compare), and Argo then stopped the run's
+# service daemons, which it lists as failed too, each with its last log line as message.
+KILLED_DAEMONS = [
+    {
+        "displayName": f"deploy-{side}(0)",
+        "templateName": "deploy",
+        "phase": "Failed",
+        "message": "shop: serving on port 8080",
+        "podName": f"perf-1-deploy-{side}",
+    }
+    for side in ("base", "head")
+]
+CAUSE = {
+    "displayName": "confirm-compare",
+    "templateName": "confirm-compare",
+    "phase": "Error",
+    "message": "init: OOMKilled (exit code 137)",
+    "podName": "perf-1-confirm-compare-1",
+}
+
+
+@pytest.mark.parametrize("order", [[*KILLED_DAEMONS, CAUSE], [CAUSE, *KILLED_DAEMONS]])
+def test_a_step_that_failed_is_named_before_the_services_argo_stopped_after_it(order) -> None:
+    outcome = outcome_for(exit_callback("perf-1", "Error", [*ARGO_ORDER[:2], *order]), LINK)
+    assert outcome.title.endswith("at step confirm-compare")
+
+
+def test_a_service_that_failed_alone_is_still_named() -> None:
+    outcome = outcome_for(
+        exit_callback("perf-1", "Failed", [*ARGO_ORDER[:2], KILLED_DAEMONS[0]]), LINK
+    )
+    assert outcome.title.endswith("at step deploy-base(0)")
+
+
 def test_a_run_with_only_dag_failures_names_the_dag_not_the_run() -> None:
     outcome = outcome_for(exit_callback("perf-1", "Failed", ARGO_ORDER[:2]), LINK)
     assert outcome.title.endswith("at step measure")

@@ -30,8 +30,8 @@ ARGO_PORT = 2746
 EXECUTOR = json.dumps(
     {
         "resources": {
-            "requests": {"cpu": "100m", "memory": "128Mi"},
-            "limits": {"cpu": "100m", "memory": "128Mi"},
+            "requests": {"cpu": "200m", "memory": "512Mi"},
+            "limits": {"cpu": "200m", "memory": "512Mi"},
         }
     }
 )
@@ -95,7 +95,8 @@ def start_argo(node: Node) -> None:
     """The controller and the Argo Server, with the executor image built here."""
     node.kubectl("create", "namespace", ARGO_NAMESPACE)
     # Argo's init and wait containers with requests equal to limits, so that a pod whose own
-    # containers ask for resources is Guaranteed as a whole (docs/operations.md).
+    # containers ask for resources is Guaranteed as a whole (docs/operations.md). 128Mi, as
+    # the docs once advised, got the init container OOM-killed fetching a step's artifacts.
     node.kubectl(
         "-n",
         ARGO_NAMESPACE,
