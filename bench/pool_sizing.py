@@ -43,7 +43,7 @@ DAY = 24 * 3600
 UNBOUNDED_LOAD = DAY / WORKDAY
 # What Argo's init and wait containers ask for, per pod, when the controller's
 # `executor.resources` is set as docs/operations.md recommends (requests = limits).
-EXECUTOR_CPU, EXECUTOR_MEMORY_MI = 0.1, 128
+EXECUTOR_CPU, EXECUTOR_MEMORY_MI = 0.2, 512
 SHARE_LOW, SHARE_MODE, SHARE_HIGH = 0.2, 0.4, 1.0
 
 
