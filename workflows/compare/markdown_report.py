@@ -1,15 +1,17 @@
-"""The Markdown report, ready for a PR comment (and a check run's summary). Verdict first: one line
-(verdict, counts, geomean, how many benchmarks were analysed), then the provenance (repository,
-job, refs as asked and commits as resolved, linked; rounds and samples; machine; date; perfbot
-version); then what could not be judged, each with its reason (too noisy, too few rounds, ...),
-and the unconfirmed changes as their own table with both measurements side by side; a numbered
-table of the changed benchmarks, largest change first; mermaid `xychart-beta` bar charts of
-those changes by table number, regressions and improvements apart, each bar from zero; slow-tail
-findings with their counts (never charted: the charts are of centre changes); the unchanged ones
-folded in `<details>`; notes; a legend saying what Base, Head and Change are for the tests used.
-Benchmark names, units, warnings and refs come from the PR's side, so every one is escaped into
-inert text (`workflows.untrusted.markdown_text`): no table-breaking `|` or newline, no HTML, no
-link or image, no @mention, no autolink, no closing of the mermaid fence.
+"""The Markdown report, ready for a PR comment (and a check run's summary).
+
+Verdict first: one line (verdict, counts, geomean, how many benchmarks were analysed), then the
+provenance (repository, job, refs as asked and commits as resolved, linked; rounds and samples;
+machine; date; perfbot version); then what could not be judged, each with its reason (too noisy,
+too few rounds, ...), and the unconfirmed changes as their own table with both measurements side
+by side; a numbered table of the changed benchmarks, largest change first; mermaid
+`xychart-beta` bar charts of those changes by table number, regressions and improvements apart,
+each bar from zero; slow-tail findings with their counts (never charted: the charts are of
+centre changes); the unchanged ones folded in `<details>`; notes; a legend saying what Base,
+Head and Change are for the tests used. Benchmark names, units, warnings and refs come from the
+PR's side, so every one is escaped into inert text (`workflows.untrusted.markdown_text`): no
+table-breaking `|` or newline, no HTML, no link or image, no @mention, no autolink, no closing
+of the mermaid fence.
 """
 
 from __future__ import annotations
