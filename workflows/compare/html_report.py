@@ -54,7 +54,8 @@ svg text{font:12px ui-monospace,monospace;fill:#1f2328}
 svg.icon{vertical-align:-2px;margin-right:.3rem}
 .runs{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:.8rem}
 .runs figure{margin:0}
-.runs figcaption{font:12px ui-monospace,monospace;word-break:break-all}
+.runs figcaption{font:12px ui-monospace,monospace;overflow-wrap:anywhere}
+.nowrap{white-space:nowrap}
 .key{display:inline-block;width:.7rem;height:.7rem;border-radius:50%;margin:0 .2rem 0 .6rem}
 ul.notes{color:#59636e}
 div.open{border-left:3px solid #9a6700;padding:.2rem .8rem;margin:.5rem 0}
@@ -130,8 +131,8 @@ def _runs(comparison: Comparison, rows: list[BenchmarkComparison]) -> str:
         if chart:
             figures.append(
                 f'<figure class="benchmark"><figcaption>{escape(row.name)} · '
-                f"{escape(display.label(row))} {escape(display.percent(row.change))}"
-                f"</figcaption>{chart}</figure>"
+                f'<span class="nowrap">{escape(display.label(row))} '
+                f"{escape(display.percent(row.change))}</span></figcaption>{chart}</figure>"
             )
     if not figures:
         return ""
