@@ -122,6 +122,7 @@ def test_the_reports_are_written_and_the_text_report_printed(slowdown: tuple[Res
     markdown = (out / "report.md").read_text()
     html = (out / "report.html").read_text()
     assert "GET /search" in markdown
+    assert "github.com" not in markdown + html  # the demo's repository is not on GitHub
     assert html.lstrip().lower().startswith("<!doctype html")
     assert "GET /search" in html
     assert "GET /search" in result.stdout
