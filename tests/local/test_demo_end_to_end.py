@@ -114,6 +114,7 @@ def test_a_readme_only_commit_is_measured_and_reported(unchanged: tuple[Result, 
     assert set(verdicts(out)) == ENDPOINTS
     assert set(verdicts(out).values()) <= VERDICTS
     assert (out / "report.md").is_file()
+    assert "perfbot demo: this takes about" in result.output  # said before it starts
     assert result.exit_code == 0, result.output  # `perfbot demo` has no --fail-on-regression
 
 
