@@ -181,3 +181,19 @@ def test_the_verdict_cell_says_what_the_report_says(row: dict, shown: tuple[str,
     from bot.dashboard.views import verdict_words
 
     assert verdict_words({"benchmarks": [row]}) == {"a": shown}
+
+
+def test_the_runs_list_says_which_runs_are_not_in_the_trend(stack: Stack) -> None:
+    from dataclasses import replace
+
+    from workflows.history.sources import from_callback
+
+    report, _, _ = comparison({SEARCH: 10.0}, {SEARCH: 10.0})
+    record = from_callback(payload(report, pr=0, workflow="a-a"))
+    store = stack.app.extensions["perfbot.history"]
+    store.record(replace(record, kind="local", base_sha=record.head_sha, branch="main"))
+    store.record(replace(record, kind="local", workflow_name="tag", branch=None))
+
+    page = stack.client.get("/job?repo=Codertocat/Hello-World&job=api").get_data(as_text=True)
+    assert "A/A local (not in the trend)" in page
+    assert "local, no branch (not in the trend)" in page
