@@ -153,10 +153,17 @@ def benchmark() -> str:
 @blueprint.get("/changes")
 def changes() -> str:
     """Where main moved lately, across all of a job's benchmarks: the change points of each
-    benchmark's series over the last CHANGE_POINT_RUNS main-branch runs, newest first."""
+    benchmark's series over the last CHANGE_POINT_RUNS main-branch runs, newest first; the
+    page says how many runs there were, not the most it would look at."""
     store = _store()
     repo, name = _arg("repo"), _arg("job")
     series = store.recent_series(repo, name, runs_back=CHANGE_POINT_RUNS)
+    seen = len({p.run_id for points in series.values() for p in points})
     return render_template(
-        "changes.html", repo=repo, job=name, runs=CHANGE_POINT_RUNS, changes=across(series)
+        "changes.html",
+        repo=repo,
+        job=name,
+        runs=CHANGE_POINT_RUNS,
+        seen=seen,
+        changes=across(series),
     )
