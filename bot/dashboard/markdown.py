@@ -12,9 +12,11 @@ browser fetch the URL (the CSP, `bot.headers`, blocks it too).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html import escape
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 KEPT_TAGS = ("sub", "code", "details", "summary", "br")
 _KEPT = re.compile(r"</?(?:" + "|".join(KEPT_TAGS) + ")>")  # exact, lower case, no attributes
@@ -30,7 +32,10 @@ def inert_html(raw: str) -> str:
     return "".join(out)
 
 
-def _html_token(_renderer, tokens, index, _options, _env) -> str:
+def _html_token(
+    _renderer: object, tokens: Sequence[Token], index: int, _options: object, _env: object
+) -> str:
+    """markdown-it's render rule for raw HTML (inline and block)."""
     return inert_html(tokens[index].content)
 
 

@@ -180,3 +180,16 @@ def test_a_caption_breaks_between_words_never_inside_a_number(rng):
     caption = re.search(r"<figcaption>(.*?)</figcaption>", page).group(1)
     assert re.search(r'<span class="nowrap">[a-z ]+ [+-]\d+\.\d %</span>$', caption)
     assert "break-all" not in page
+
+
+@pytest.mark.parametrize(("spread", "log"), [(50.0, True), (2.0, False)])
+def test_kept_samples_spanning_more_than_a_factor_of_ten_get_a_log_axis(rng, spread, log):
+    levels = np.where(np.arange(200) % 2, spread, 1.0) * 1e-3  # two levels, every round
+    samples = levels * np.exp(0.01 * rng.standard_normal(200))
+    numbers = np.repeat(np.arange(1, 11), 20)
+    sets = [
+        ResultSet.build(s, "perfbot", [make_benchmark("q", "s", samples=samples, rounds=numbers)])
+        for s in ("b", "h")
+    ]
+    chart = ET.tostring(_charts(render_html(compare(*sets)))["q"], encoding="unicode")
+    assert (">log<" in chart) is log
