@@ -55,7 +55,8 @@ def summarise(change: str, runs: list[tuple[dict, float, float]]) -> None:
     for report, _, _ in runs:
         suite[report["summary"]["verdict"]] += 1
         for row in report["benchmarks"]:
-            verdicts[row["name"]][row["verdict"]] += 1
+            reason = f" ({row['reason']})" if row.get("reason") else ""
+            verdicts[row["name"]][row["verdict"] + reason] += 1
             if row.get("change") is not None:
                 changes[row["name"]].append(row["change"])
     print(f"\n{change} ({CHANGES[change]}), {len(runs)} runs")
