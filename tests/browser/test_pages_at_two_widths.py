@@ -68,7 +68,7 @@ def _sha(number: int) -> str:
     return f"{number * 0x9E3779B1 % 0xFFFFFFF:07x}".ljust(40, "0")
 
 
-def _fill(store: Store) -> None:
+def _fill(store: Store) -> int:
     """Main-branch pushes (recorded out of order once), an A/A run and a tag run that must not
     be trend points, then a pull request that slows GET /search by 30 %."""
     for number in range(MAIN_RUNS):
@@ -85,18 +85,26 @@ def _fill(store: Store) -> None:
     tag = from_callback(payload(report, pr=0, workflow="tag", head_sha="f" * 40))
     store.record(replace(tag, kind="local", branch=None))
     report, _, _ = comparison({SEARCH: 10.0, "GET /items": 1.0}, {SEARCH: 13.0, "GET /items": 1.0})
-    store.record(from_callback(payload(report, pr=1, workflow="pr-1")))
+    return store.record(from_callback(payload(report, pr=1, workflow="pr-1")))
 
 
 @pytest.fixture(scope="module")
-def dashboard(tmp_path_factory: pytest.TempPathFactory, shots: Path) -> Iterator[str]:
+def dashboard(tmp_path_factory: pytest.TempPathFactory, shots: Path) -> Iterator[dict[str, str]]:
+    """The dashboard's pages, served from a filled store: name -> URL."""
     store = Store.open(str(tmp_path_factory.mktemp("history") / "history.sqlite"))
-    _fill(store)
+    run_id = _fill(store)
     server = make_server("127.0.0.1", 0, standalone(store), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    url, query = f"http://127.0.0.1:{server.server_port}", "repo=Codertocat/Hello-World&job=api"
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield {
+            "dashboard-index": f"{url}/",
+            "dashboard-job": f"{url}/job?{query}",
+            "dashboard-run": f"{url}/runs/{run_id}",
+            "dashboard-benchmark": f"{url}/benchmark?{query}&name=GET%20/search",
+            "dashboard-changes": f"{url}/changes?{query}",
+        }
     finally:
         server.shutdown()
         store.close()
@@ -130,19 +138,6 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return urls
 
 
-def _pages(dashboard: str) -> dict[str, str]:
-    query = "repo=Codertocat/Hello-World&job=api"
-    index = _chromium("--dump-dom", f"{dashboard}/").stdout
-    run_id = re.findall(r'href="/runs/(\d+)">#\d+</a>', index)[0]  # the job's latest: the PR
-    return {
-        "dashboard-index": f"{dashboard}/",
-        "dashboard-job": f"{dashboard}/job?{query}",
-        "dashboard-run": f"{dashboard}/runs/{run_id}",
-        "dashboard-benchmark": f"{dashboard}/benchmark?{query}&name=GET%20/search",
-        "dashboard-changes": f"{dashboard}/changes?{query}",
-    }
-
-
 def _cut_off_rows(path: Path, below: int = 60, margin: int = 6) -> int:
     """Rows (under the header bar) with anything drawn in the last `margin` columns: a page
     wider than the window runs into its right edge, where a page that fits has its padding."""
@@ -155,24 +150,27 @@ def _cut_off_rows(path: Path, below: int = 60, margin: int = 6) -> int:
     return cut
 
 
-def test_every_page_fits_both_widths_and_is_kept_as_a_screenshot(
-    dashboard: str, reports: dict[str, str], shots: Path
+PAGES = ["dashboard-index", "dashboard-job", "dashboard-run", "dashboard-benchmark",
+         "dashboard-changes", "report-golden", "report-outliers"]  # fmt: skip
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_a_page_fits_the_window_and_is_kept_as_a_screenshot(
+    dashboard: dict[str, str], reports: dict[str, str], shots: Path, name: str, width: str
 ) -> None:
-    pages = {**_pages(dashboard), **reports}
-    cut_off = {}
-    for name, url in pages.items():
-        for label, width in WIDTHS.items():
-            shot = shots / f"{name}-{label}.png"
-            shot.unlink(missing_ok=True)
-            done = _chromium(f"--window-size={width},{HEIGHT}", f"--screenshot={shot}", url)
-            assert shot.is_file(), done.stderr[-2000:]
-            if rows := _cut_off_rows(shot):
-                cut_off[shot.name] = rows
-    assert cut_off == {}  # screenshot: rows running into the right edge
+    shot = shots / f"{name}-{width}.png"
+    shot.unlink(missing_ok=True)
+    url = {**dashboard, **reports}[name]
+    done = _chromium(f"--window-size={WIDTHS[width]},{HEIGHT}", f"--screenshot={shot}", url)
+    assert shot.is_file(), done.stderr[-2000:]
+    assert _cut_off_rows(shot) == 0  # see the screenshot: rows running into the right edge
 
 
-def test_the_run_page_draws_the_trend_of_main_branch_points_only(dashboard: str) -> None:
-    page = _chromium("--dump-dom", _pages(dashboard)["dashboard-run"]).stdout
+def test_the_run_page_draws_the_trend_of_main_branch_points_only(
+    dashboard: dict[str, str],
+) -> None:
+    page = _chromium("--dump-dom", dashboard["dashboard-run"]).stdout
     rendered = re.search(r'data-rendered-points="(\d+)"', page)
     assert rendered is not None
     assert rendered[1] == str(MAIN_RUNS + 1)  # the pushes and this run's head; no A/A, no tag
