@@ -54,6 +54,8 @@ def trend(
         truncate_label=-1,
         dots_size=3,
         allow_interruptions=True,
+        y_labels_major_count=5,  # a label every few grid lines: 13 of them overlapped
+        show_minor_y_labels=False,
     )
     labels = [p.head_sha[:7] for p in points]
     main = [None if p.value is None else p.value / factor for p in points]

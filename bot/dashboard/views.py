@@ -14,8 +14,8 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from bot.dashboard import charts, current_store, markdown
 from workflows.changepoints.detect import across, change_points
 from workflows.compare.report_reading import row_verdict
-from workflows.history import Store
-from workflows.history.noise import WINDOW, assess
+from workflows.history import Point, Store
+from workflows.history.noise import MIN_RUNS, WINDOW, assess
 
 blueprint = Blueprint(
     "dashboard",
@@ -28,6 +28,9 @@ MAX_WORKFLOW_NAME = 253  # a Kubernetes object name
 MAX_RUN_ID = 2**63 - 1  # the store's BIGINT key: a larger id is no run, not a database error
 CHANGE_POINT_RUNS = 200  # the main-branch runs the job's change-points page looks at
 MAX_CHARTS = 12  # a run page draws the changed benchmarks' trends, at most this many
+TOO_LITTLE_HISTORY = "no comparison yet: {runs} main-branch runs so far, {needed} needed"
+NO_CHANGE = "no change measured to compare"
+SLOW_TAIL = "slow tail grew"  # a report row's `finding` when the tail, not the centre, decided
 NO_STORE = "no results history is configured (PERFBOT_HISTORY_URL)"
 MISSING = "the {} query parameter is required"
 
@@ -46,16 +49,27 @@ def _arg(name: str) -> str:
     return value[:500]
 
 
-def verdict_words(report: Mapping[str, Any] | None) -> dict[str, str]:
-    """Per benchmark the verdict as the run page shows it: `inconclusive (too noisy)` rather
-    than a bare word, so the table says what the report below it says."""
+def verdict_words(report: Mapping[str, Any] | None) -> dict[str, tuple[str, str]]:
+    """Per benchmark (the words, the verdict) as the run page shows them, both read from the
+    report the page shows below: `inconclusive (too noisy)` rather than a bare word, and a
+    change found in the slow tail said so, so the table says what the report says."""
     rows = (report or {}).get("benchmarks")
     words = {}
     for row in rows if isinstance(rows, list) else []:
         if isinstance(row, Mapping) and isinstance(row.get("name"), str):
             verdict, reason = row_verdict(row)
-            words[row["name"]] = f"{verdict} ({reason})" if reason else verdict
+            if reason is None and row.get("finding") == SLOW_TAIL:
+                reason = SLOW_TAIL
+            words[row["name"]] = (f"{verdict} ({reason})" if reason else verdict, verdict)
     return words
+
+
+def _no_note(change: float | None, series: list[Point]) -> str:
+    """Why a row has no note from history, rather than an empty cell."""
+    if change is None:
+        return NO_CHANGE
+    usable = sum(1 for p in series if p.change is not None)
+    return TOO_LITTLE_HISTORY.format(runs=usable, needed=MIN_RUNS)
 
 
 @blueprint.get("/")
@@ -100,7 +114,7 @@ def run(run_id: int) -> str:
     for row in rows:
         series = [p for p in history.get(row.name, []) if p.run_id != run_id]
         noise = assess(row.change, [p.change for p in series], threshold)
-        notes[row.name] = noise.note(row.verdict) if noise else ""
+        notes[row.name] = noise.note(row.verdict) if noise else _no_note(row.change, series)
         if row.verdict in ("regressed", "improved") and series and len(trends) < MAX_CHARTS:
             trends.append((row.name, charts.trend(row.name, series, row.side("head", "median"))))
     return render_template(
@@ -139,10 +153,17 @@ def benchmark() -> str:
 @blueprint.get("/changes")
 def changes() -> str:
     """Where main moved lately, across all of a job's benchmarks: the change points of each
-    benchmark's series over the last CHANGE_POINT_RUNS main-branch runs, newest first."""
+    benchmark's series over the last CHANGE_POINT_RUNS main-branch runs, newest first; the
+    page says how many runs there were, not the most it would look at."""
     store = _store()
     repo, name = _arg("repo"), _arg("job")
     series = store.recent_series(repo, name, runs_back=CHANGE_POINT_RUNS)
+    seen = len({p.run_id for points in series.values() for p in points})
     return render_template(
-        "changes.html", repo=repo, job=name, runs=CHANGE_POINT_RUNS, changes=across(series)
+        "changes.html",
+        repo=repo,
+        job=name,
+        runs=CHANGE_POINT_RUNS,
+        seen=seen,
+        changes=across(series),
     )

@@ -1,6 +1,7 @@
 """The HTML report as a browser shows it: Debian's headless Chromium, started by the test, with
 no emoji font installed (`install-chromium.sh`), renders the golden run's page; its screenshot
-is kept in `build/test-artifacts/` and the rendered DOM is checked for what a reader needs.
+is kept in `test-artifacts/report/` (PERFBOT_TEST_ARTIFACTS overrides the folder, as for the
+other browser tests) and the rendered DOM is checked for what a reader needs.
 
 Skipped, with the reason, only on a developer machine without Chromium; on CI (`CI=true`) a
 missing Chromium fails the test, so the check cannot silently stop running.
@@ -24,7 +25,7 @@ from workflows.results import load_results
 
 ROOT = Path(__file__).resolve().parents[2]
 INPUTS = ROOT / "tests" / "compare" / "golden" / "inputs" / "rounds"
-ARTIFACTS = ROOT / "build" / "test-artifacts"
+ARTIFACTS = Path(os.environ.get("PERFBOT_TEST_ARTIFACTS") or ROOT / "test-artifacts") / "report"
 WINDOW = (1200, 2400)
 REGRESSED_RED = (0xD1, 0x24, 0x2F)
 ICON_BOX = (0, 40, 140, 140)  # the verdict line's icon, top left of the page

@@ -67,35 +67,44 @@ def test_unchanged_benchmarks_are_folded_in_details(markdown):
     assert re.findall(r"<code>(\w+)</code>", folded.group(1)) == ["q0", "q2", "q3"]
 
 
-def _chart(markdown: str) -> str:
-    chart = re.search(r"```mermaid\n(.*?)```", markdown, re.S)
-    assert chart is not None
-    return chart.group(1)
+def _charts(markdown: str) -> list[str]:
+    return re.findall(r"```mermaid\n(.*?)```", markdown, re.S)
 
 
-def test_the_chart_labels_its_points_with_the_tables_numbers_in_its_order(markdown):
-    labels = re.search(r"x-axis \[(.*)\]", _chart(markdown)).group(1)
-    assert labels == '"1", "2", "3"'
+def _bars(chart: str) -> tuple[list[str], list[float]]:
+    labels = re.search(r"x-axis \[(.*)\]", chart).group(1)
+    bars = re.search(r"bar \[(.*)\]", chart).group(1)
+    return [x.strip().strip('"') for x in labels.split(",")], [float(v) for v in bars.split(",")]
 
 
-def test_the_chart_draws_improvements_below_zero_and_regressions_above(markdown):
-    body = _chart(markdown)
-    lines = re.findall(r"line \[(.*)\]", body)
-    points = [float(v) for v in lines[0].split(",")]
-    assert points[0] < -20
-    assert points[1] > 20
-    assert points[2] > 5
-    assert [float(v) for v in lines[1].split(",")] == [0, 0, 0]  # the zero line
-    low, high = map(float, re.search(r"(-?\d+) --> (-?\d+)", body).groups())
-    assert low < min(points)
-    assert high > max(points)
+def test_the_charts_are_bars_from_zero_never_a_line_joining_benchmarks(markdown):
+    for chart in _charts(markdown):
+        assert "line [" not in chart
+        assert re.search(r"y-axis .* 0 --> \d+", chart)
 
 
-def test_a_better_throughput_is_drawn_below_zero_too(rng):
+def test_regressions_and_improvements_are_charted_apart_by_the_tables_numbers(markdown):
+    worse, better = _charts(markdown)
+    assert "Regressions by #" in worse
+    assert "Improvements by #" in better
+    assert _bars(worse)[0] == ["2", "3"]  # q5, q1: the table's numbers, in its order
+    assert _bars(better)[0] == ["1"]  # q4
+
+
+def test_every_bar_is_the_size_of_its_change(markdown):
+    worse, better = _charts(markdown)
+    sizes = _bars(worse)[1]
+    assert sizes[0] > 20
+    assert 5 < sizes[1] < sizes[0]
+    assert _bars(better)[1][0] > 20
+
+
+def test_a_better_throughput_is_charted_as_an_improvement(rng):
     base = result_set("b", {"rps": noisy(rng, 100.0), "x": noisy(rng, 1.0)}, unit="req/s")
     head = result_set("h", {"rps": noisy(rng, 130.0), "x": noisy(rng, 1.0)}, unit="req/s")
-    body = _chart(render_markdown(compare(base, head)))
-    assert float(re.search(r"line \[(.*?)\]", body).group(1)) < -20
+    [chart] = _charts(render_markdown(compare(base, head)))
+    assert "Improvements by #" in chart
+    assert _bars(chart)[1][0] > 20
 
 
 def test_an_unchanged_suite_has_no_table_of_changes_and_no_chart(rng):
@@ -141,7 +150,7 @@ def test_benchmark_names_from_the_pr_are_inert(rng):
     assert "<img" not in text
     assert "<!--" not in text
     assert "@org" not in text.replace("@\u200borg", "")
-    assert "`" not in _chart(text)
+    assert all("`" not in chart for chart in _charts(text))
     assert text.count("```") == 2  # the name cannot close or open a fence
 
 

@@ -150,3 +150,28 @@ def test_files_of_a_checkout_that_lies_in_the_temporary_directory_are_shown(
     monkeypatch.chdir(tmp_path / "clone")
     side = result_set("results", {"q": noisy(rng, 1.0)})
     assert provenance(compare(side, side)).base.path == "results"
+
+
+@pytest.mark.parametrize("render", [render_markdown, render_html], ids=["markdown", "html"])
+def test_without_commit_links_no_report_links_a_commit(comparison, render):
+    facts = RunFacts(repository="acme/widgets", base_sha="3f9c2e1a", head_sha="8d41b07c",
+                     commit_links=False)  # fmt: skip
+    shown = render(comparison, facts)
+    assert "github.com" not in shown
+    assert "3f9c2e1" in shown
+
+
+def test_the_json_report_keeps_whether_commits_are_linked(comparison):
+    facts = RunFacts(repository="acme/widgets", base_sha="3f9c2e1a", commit_links=False)
+    kept = provenance(comparison, facts).to_dict()
+    assert kept["commit_links"] is False
+    assert RunFacts.from_provenance(kept).commit_links is False
+    assert RunFacts.from_provenance({}).commit_links is True  # reports written before
+
+
+def test_the_local_runs_variable_turns_commit_links_off(checkout):
+    env = {"PERFBOT_REPO": "acme/widgets", "PERFBOT_BASE_SHA": "3f9c2e1a",
+           "PERFBOT_COMMIT_LINKS": "false"}  # fmt: skip
+    result = _run("--format", "markdown", env=env)
+    assert result.exit_code == 0, result.output
+    assert "github.com" not in result.stdout

@@ -140,3 +140,56 @@ def test_a_file_of_thousands_of_samples_draws_a_bounded_picture_of_them(rng):
     )
     chart = _charts(render_html(compare(base, head)))["q"]
     assert len(list(chart.iter(f"{SVG}circle"))) <= 2 * (MAX_FILE_POINTS + MAX_RINGS)
+
+
+def _outlying(rng, level: float) -> ResultSet:
+    """10 rounds of 20 samples around `level` seconds, two of them 400 times slower."""
+    samples = level * np.exp(0.01 * rng.standard_normal(200))
+    samples[[13, 117]] *= 400
+    numbers = np.repeat(np.arange(1, 11), 20)
+    return ResultSet.build(
+        "s", "perfbot", [make_benchmark("q", "s", samples=samples, rounds=numbers)]
+    )
+
+
+@pytest.fixture
+def outlying(rng) -> ET.Element:
+    comparison = compare(_outlying(rng, 200e-6), _outlying(rng, 240e-6))
+    return _charts(render_html(comparison))["q"]
+
+
+def test_the_axis_fits_the_kept_samples_so_the_rounds_are_not_flattened_by_outliers(outlying):
+    ys = {side: [float(m.get("cy")) for m in _marks(outlying, "round") if side in m.get("class")]
+          for side in ("base", "head")}  # fmt: skip
+    assert min(ys["base"]) - max(ys["head"]) > 30  # +20 % is a third of the plot's height apart
+
+
+def test_outliers_beyond_the_axis_are_ringed_at_its_edge_with_their_value(outlying):
+    rings = _marks(outlying, "set-aside")
+    assert len(rings) >= 4  # the four planted, 400 times slower, and any the noise made
+    for ring in rings:  # slower than every kept sample, so beyond the axis
+        assert "beyond" in ring.get("class")
+        assert float(ring.get("cy")) <= 10
+        assert "above the axis" in ring.find(f"{SVG}title").text
+
+
+def test_a_caption_breaks_between_words_never_inside_a_number(rng):
+    base = {"a_very_long_benchmark_name_" * 4: noisy(rng, 1.0)}
+    head = {"a_very_long_benchmark_name_" * 4: noisy(rng, 0.977)}
+    page = render_html(compare(*pair(base, head)))
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", page).group(1)
+    assert re.search(r'<span class="nowrap">[a-z ]+ [+-]\d+\.\d %</span>$', caption)
+    assert "break-all" not in page
+
+
+@pytest.mark.parametrize(("spread", "log"), [(50.0, True), (2.0, False)])
+def test_kept_samples_spanning_more_than_a_factor_of_ten_get_a_log_axis(rng, spread, log):
+    levels = np.where(np.arange(200) % 2, spread, 1.0) * 1e-3  # two levels, every round
+    samples = levels * np.exp(0.01 * rng.standard_normal(200))
+    numbers = np.repeat(np.arange(1, 11), 20)
+    sets = [
+        ResultSet.build(s, "perfbot", [make_benchmark("q", "s", samples=samples, rounds=numbers)])
+        for s in ("b", "h")
+    ]
+    chart = ET.tostring(_charts(render_html(compare(*sets)))["q"], encoding="unicode")
+    assert (">log<" in chart) is log

@@ -59,3 +59,9 @@ def test_the_job_change_points_page_lists_the_benchmarks_that_moved(stepped: Sta
     assert "GET /faster" in shown
     assert "GET /flat" not in shown
     assert shown.count(main_sha(STEP_AT)[:7]) >= 2
+
+
+def test_the_job_change_points_page_counts_the_runs_it_looked_at(stepped: Stack) -> None:
+    shown = page(stepped, "/changes")
+
+    assert f"over the last {RUNS} main-branch runs (at most 200)" in shown

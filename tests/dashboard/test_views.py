@@ -141,3 +141,59 @@ def test_a_run_page_never_calls_a_benchmark_it_could_not_judge_unchanged(
     assert f'<td class="verdict inconclusive">{shown}</td>' in page
     assert 'class="verdict unchanged"' not in page
     assert 'verdict <span class="verdict inconclusive">inconclusive</span>' in page
+
+
+def test_with_too_little_history_the_history_column_says_why_it_has_no_note(
+    stack: Stack,
+) -> None:
+    for number in range(3):
+        report, _, _ = comparison({SEARCH: 10.0}, {SEARCH: 10.0}, seed=number)
+        stack.callback(payload(report, pr=0, workflow=f"push-{number}", head_sha=f"{number:040x}"))
+    report, _, _ = comparison({SEARCH: 10.0}, {SEARCH: 13.0})
+    stack.callback(payload(report, pr=1, workflow="pr-1"))
+
+    page = stack.client.get(f"/runs/{pr_run_id(stack)}").get_data(as_text=True)
+    cell = re.search(r'<td class="noise">(.*?)</td>', page, re.S)[1]
+    assert "3 main-branch runs so far, 10 needed" in cell
+
+
+# a report row; what the run page's verdict cell says, and its class
+ROW_WORDS = [
+    ({"name": "a", "verdict": "regressed", "finding": "centre"}, ("regressed", "regressed")),
+    (
+        {"name": "a", "verdict": "regressed", "finding": "slow tail grew"},
+        ("regressed (slow tail grew)", "regressed"),
+    ),
+    (
+        {"name": "a", "verdict": "inconclusive", "reason": "unconfirmed"},
+        ("inconclusive (unconfirmed)", "inconclusive"),
+    ),
+    (
+        {"name": "a", "verdict": "unchanged", "too_noisy": True},
+        ("inconclusive (too noisy)", "inconclusive"),
+    ),
+    ({"name": "a", "verdict": "unchanged"}, ("unchanged", "unchanged")),
+]
+
+
+@pytest.mark.parametrize(("row", "shown"), ROW_WORDS)
+def test_the_verdict_cell_says_what_the_report_says(row: dict, shown: tuple[str, str]) -> None:
+    from bot.dashboard.views import verdict_words
+
+    assert verdict_words({"benchmarks": [row]}) == {"a": shown}
+
+
+def test_the_runs_list_says_which_runs_are_not_in_the_trend(stack: Stack) -> None:
+    from dataclasses import replace
+
+    from workflows.history.sources import from_callback
+
+    report, _, _ = comparison({SEARCH: 10.0}, {SEARCH: 10.0})
+    record = from_callback(payload(report, pr=0, workflow="a-a"))
+    store = stack.app.extensions["perfbot.history"]
+    store.record(replace(record, kind="local", base_sha=record.head_sha, branch="main"))
+    store.record(replace(record, kind="local", workflow_name="tag", branch=None))
+
+    page = stack.client.get("/job?repo=Codertocat/Hello-World&job=api").get_data(as_text=True)
+    assert "A/A local (not in the trend)" in page
+    assert "local, no branch (not in the trend)" in page

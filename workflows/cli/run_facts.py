@@ -18,6 +18,7 @@ from workflows.compare.provenance import REPOSITORY, SHA, RunFacts
 from workflows.errors import BadInput
 
 MAX_TEXT = 200
+LINKS_ENV = "PERFBOT_COMMIT_LINKS"  # set by a local run (workflows.local.links)
 OPTIONS = (
     ("--repository", "repository", "PERFBOT_REPO", "Repository compared (owner/name)."),
     ("--job", "job", "PERFBOT_JOB", "Job of perfbot.yaml that was run."),
@@ -39,6 +40,14 @@ def options(command: Callable[..., Any]) -> Callable[..., Any]:
         command = click.option(flag, name, envvar=env, default="", show_envvar=True, help=text)(
             command
         )
+    command = click.option(
+        "--commit-links/--no-commit-links",
+        "commit_links",
+        envvar=LINKS_ENV,
+        default=True,
+        show_envvar=True,
+        help="Link commits to GitHub (a local run turns it off for a repository not there).",
+    )(command)
     flag, name, env, text = PR_OPTION
     return click.option(flag, name, envvar=env, default="0", show_envvar=True, help=text)(command)
 
@@ -60,4 +69,4 @@ def facts(params: dict[str, Any]) -> RunFacts:
     pr = str(params.get("pr") or "0").strip()
     if not pr.isdigit():
         raise BadInput(BAD_PR.format(value=pr))
-    return RunFacts(pr=int(pr), **found)
+    return RunFacts(pr=int(pr), commit_links=params.get("commit_links") is not False, **found)

@@ -109,8 +109,22 @@ def interval(row: BenchmarkComparison) -> str:
 
 
 def interval_of(low: float, high: float) -> str:
-    """`-1.3 … +1.1 %`"""
-    return f"{_signed(low * 100)[:-2]} … {_signed(high * 100)}"
+    """`-1.3 … +1.1 %`; a bound that rounds to zero keeps its sign with more digits
+    (`-0.04 … +64.5 %`), since which side of zero it lies on is what the interval says."""
+    return f"{_bound(low * 100)} … {_bound(high * 100)} %"
+
+
+def _bound(amount: float) -> str:
+    if amount == 0:
+        return "0.0"
+    if round(amount, 1) == 0:
+        return f"{amount:+.2g}"
+    return f"{amount:+.1f}"
+
+
+def magnitude(amount: float) -> str:
+    """`138.5 %`: an unsigned size, such as the smallest change a run could detect."""
+    return f"{amount * 100:.1f} %"
 
 
 def pvalue(p: float | None) -> str:
@@ -182,11 +196,12 @@ def legend(comparison: Comparison) -> list[str]:
 
 
 def noisy(row: BenchmarkComparison) -> str:
-    """`could detect 14.2 %, needs 23 rounds`: why a row was not judged."""
+    """`could detect only a change of 14.2 % or more; about 23 rounds a side needed`: why a
+    row was not judged."""
     if row.detectable_change is None or math.isinf(row.detectable_change):
         seen = "no change of any size could reach significance"
     else:
-        seen = f"could detect {row.detectable_change:.1%}"
+        seen = f"could detect only a change of {magnitude(row.detectable_change)} or more"
     units = "rounds" if row.method == ROUNDS_TEST else "samples"
     return seen + (f"; about {row.needed} {units} a side needed" if row.needed else "")
 

@@ -69,6 +69,12 @@ SIGNS_DISAGREE = (
     "the columns' centres differ by {centers} (the estimate weighs every pair of samples, "
     "the centres only the middle ones)"
 )
+CENTRES_OUTSIDE = (
+    "Base and Head differ by {centers}, outside Change's interval ({change} is the test's "
+    "estimate): the samples are not one shape shifted (two modes, or a spread that changed), "
+    "so the estimate, which weighs every pair of samples, and the centres, which see only the "
+    "middle ones, tell different things"
+)
 SAME_MEASUREMENT = "same measurement as {primary!r}: one test and one verdict for both"
 OWN_SETTINGS = "own settings: {settings} (from rule {rules})"
 NOT_COMPARABLE = "not comparable: {reason}; no verdict (rerun on one machine, or allow it)"
@@ -680,7 +686,7 @@ def _row(
         SideStats.of(base, e.set_aside[0], medians[0], centers[0]),
         SideStats.of(head, e.set_aside[1], medians[1], centers[1]),
     )
-    disagree = _signs_disagree(e.change, sides[0].shown_center, sides[1].shown_center)
+    disagree = _centres_disagree(e.change, e.ci, sides[0].shown_center, sides[1].shown_center)
     if disagree and e.method is not None:
         warnings.append(disagree)
     return BenchmarkComparison(
@@ -712,15 +718,24 @@ def _row(
     )
 
 
-def _signs_disagree(change: float | None, base: float, head: float) -> str | None:
-    """A warning when Change and the Base and Head columns point different ways (a rank test's
-    shift against two medians can): said in the row's notes, never left for the reader."""
+def _percent(change: float) -> str:
+    return f"{change * 100:+.1f} %"
+
+
+def _centres_disagree(
+    change: float | None, ci: tuple[float, float] | None, base: float, head: float
+) -> str | None:
+    """A note when Change and the Base and Head columns do not tell one story: they point
+    different ways (a rank test's shift against two medians can), or the centres' ratio lies
+    outside Change's interval. Said in the row's notes, never left for the reader."""
     if change is None or not math.isfinite(change) or base == 0:
         return None
     centers = head / base - 1
-    if min(abs(change), abs(centers)) < VISIBLE or (change > 0) == (centers > 0):
-        return None  # agreeing, or one of them shown as ±0.0 %
-    return SIGNS_DISAGREE.format(change=f"{change:+.1%}", centers=f"{centers:+.1%}")
+    if min(abs(change), abs(centers)) >= VISIBLE and (change > 0) != (centers > 0):
+        return SIGNS_DISAGREE.format(change=_percent(change), centers=_percent(centers))
+    if ci is None or ci[0] - VISIBLE <= centers <= ci[1] + VISIBLE:
+        return None
+    return CENTRES_OUTSIDE.format(change=_percent(change), centers=_percent(centers))
 
 
 def _too_noisy(e: Estimate, log_detectable: float, threshold: float, needed: int | None) -> str:
@@ -731,8 +746,8 @@ def _too_noisy(e: Estimate, log_detectable: float, threshold: float, needed: int
     if math.isinf(log_detectable):
         return TOO_NOISY_AT_ALL.format(have=e.units, units=units, needed=wanted)
     return TOO_NOISY.format(
-        detectable=f"{math.expm1(log_detectable):.1%}",
-        threshold=f"{threshold:.0%}",
+        detectable=f"{math.expm1(log_detectable) * 100:.1f} %",
+        threshold=f"{threshold * 100:g} %",
         needed=wanted,
         units=units,
     )

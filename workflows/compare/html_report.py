@@ -45,6 +45,9 @@ th,td{padding:.3rem .5rem;border-bottom:1px solid #d1d9e0;text-align:right;white
 th:nth-child(2),td:nth-child(2),th:first-child,td:first-child{text-align:left}
 td:nth-child(2){white-space:normal;overflow-wrap:anywhere;min-width:14rem;
  font-family:ui-monospace,monospace}
+td:first-child{white-space:normal;min-width:8rem}
+.why{display:block;font-weight:normal;font-size:.85em;color:#59636e}
+.scroll{overflow-x:auto}
 tr.regressed td:first-child{color:#d1242f;font-weight:600}
 tr.improved td:first-child{color:#1a7f37;font-weight:600}
 tr.unchanged td,tr.inconclusive td{color:#59636e}
@@ -54,7 +57,8 @@ svg text{font:12px ui-monospace,monospace;fill:#1f2328}
 svg.icon{vertical-align:-2px;margin-right:.3rem}
 .runs{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:.8rem}
 .runs figure{margin:0}
-.runs figcaption{font:12px ui-monospace,monospace;word-break:break-all}
+.runs figcaption{font:12px ui-monospace,monospace;overflow-wrap:anywhere}
+.nowrap{white-space:nowrap}
 .key{display:inline-block;width:.7rem;height:.7rem;border-radius:50%;margin:0 .2rem 0 .6rem}
 ul.notes{color:#59636e}
 div.open{border-left:3px solid #9a6700;padding:.2rem .8rem;margin:.5rem 0}
@@ -97,7 +101,7 @@ def _table(comparison: Comparison) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in columns)
     body = []
     for row in display.ordered(comparison):
-        word = display.label(row)
+        word, why = display.label(row), ""
         cells = (
             display.center(row, row.base),
             display.center(row, row.head),
@@ -106,16 +110,18 @@ def _table(comparison: Comparison) -> str:
             display.pvalue(row.shown_p),
         )
         if row.verdict is Verdict.INCONCLUSIVE:
-            word += f": {display.why_open(row)}"
+            why = display.why_open(row)
         elif row.finding is Finding.SLOW_TAIL:
-            word += f": {display.tail_counts(row)}"
+            why = display.tail_counts(row)
         kind = "slow-tail" if row.finding is Finding.SLOW_TAIL else str(row.verdict)
         body.append(
-            f'<tr class="{kind}"><td>{icon(display.label(row))}{escape(word)}</td>'
+            f'<tr class="{kind}"><td>{icon(display.label(row))}{escape(word)}'
+            + (f'<span class="why">{escape(why)}</span>' if why else "") + "</td>"
             f"<td>{escape(row.name)}</td>" + "".join(f"<td>{escape(c)}</td>" for c in cells)
             + "</tr>"
         )  # fmt: skip
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return f'<div class="scroll">{table}</div>'  # a narrow window scrolls it, not the page
 
 
 def _runs(comparison: Comparison, rows: list[BenchmarkComparison]) -> str:
@@ -130,8 +136,8 @@ def _runs(comparison: Comparison, rows: list[BenchmarkComparison]) -> str:
         if chart:
             figures.append(
                 f'<figure class="benchmark"><figcaption>{escape(row.name)} · '
-                f"{escape(display.label(row))} {escape(display.percent(row.change))}"
-                f"</figcaption>{chart}</figure>"
+                f'<span class="nowrap">{escape(display.label(row))} '
+                f"{escape(display.percent(row.change))}</span></figcaption>{chart}</figure>"
             )
     if not figures:
         return ""
@@ -213,7 +219,8 @@ def render_html(comparison: Comparison, facts: RunFacts | None = None) -> str:
         + (f'<p class="busy">{escape(comparison.busy)}</p>' if comparison.busy else "")
         + f"{_open(comparison)}"
         f'<p class="meta provenance">{provenance_html(provenance(comparison, facts))}</p>\n'
-        f"{change_chart.svg(rows, options.threshold)}\n{_table(comparison)}\n"
+        f'<div class="scroll">{change_chart.svg(rows, options.threshold)}</div>\n'
+        f"{_table(comparison)}\n"
         f'<p class="legend">{legend}</p>\n{_metrics(comparison)}{_runs(comparison, rows)}\n'
         + (f'<ul class="notes">{notes}</ul>\n' if notes else "")
         + "</body></html>\n"

@@ -1,14 +1,14 @@
 """The Markdown report, ready for a PR comment (and a check run's summary).
 
-Verdict first: one line (verdict, counts, geomean, how many benchmarks were analysed), then
-the provenance (repository, job, refs as asked and commits as resolved, linked; rounds and
-samples; machine; date; perfbot version); then what could not be judged, each with its reason
-(too noisy, too few rounds, ...), and the unconfirmed changes as their own table with both
-measurements side by side; a numbered table of the changed benchmarks, largest change first;
-a mermaid `xychart-beta` chart of those changes by table number, signed so that improvements
-fall below zero; slow-tail findings with their counts (never charted: the chart is of centre
-changes); the unchanged ones folded in `<details>`; notes; a legend saying what Base, Head
-and Change are for the tests used. Benchmark names, units, warnings and refs come from the
+Verdict first: one line (verdict, counts, geomean, how many benchmarks were analysed), then the
+provenance (repository, job, refs as asked and commits as resolved, linked; rounds and samples;
+machine; date; perfbot version); then what could not be judged, each with its reason (too noisy,
+too few rounds, ...), and the unconfirmed changes as their own table with both measurements side
+by side; a numbered table of the changed benchmarks, largest change first; mermaid
+`xychart-beta` bar charts of those changes by table number, regressions and improvements apart,
+each bar from zero; slow-tail findings with their counts (never charted: the charts are of
+centre changes); the unchanged ones folded in `<details>`; notes; a legend saying what Base,
+Head and Change are for the tests used. Benchmark names, units, warnings and refs come from the
 PR's side, so every one is escaped into inert text (`workflows.untrusted.markdown_text`): no
 table-breaking `|` or newline, no HTML, no link or image, no @mention, no autolink, no closing
 of the mermaid fence.
@@ -42,12 +42,12 @@ HEADER = (
 ROW = "| {number} | {icon} | <code>{name}</code> | {base} | {head} | {change} | {ci} | {p} |"
 CHART = (
     "```mermaid\nxychart-beta\n"
-    '    title "Significant changes by # (above 0: worse, below 0: better)"\n'
+    '    title "{title} by # in the table, % {word}"\n'
     "    x-axis [{labels}]\n"
-    '    y-axis "worse (+) / better (-), %" {low} --> {high}\n'
-    "    line [{values}]\n"
-    "    line [{zeros}]\n```"
+    '    y-axis "% {word}" 0 --> {high}\n'
+    "    bar [{values}]\n```"
 )
+CHART_SIDES = (("Regressions", "worse", 1.0), ("Improvements", "better", -1.0))
 OPEN_HEADER = (
     "**Could not be judged** ({count}: {reasons}): no verdict either way, this run cannot say "
     "whether they changed"
@@ -118,23 +118,32 @@ def worse(row: BenchmarkComparison) -> float:
 
 
 def chart(rows: list[BenchmarkComparison]) -> str:
-    """The changes of the table, in its order and labelled by its `#` column, signed so that
-    improvements fall below zero. Points on a line with a zero line, not bars: mermaid draws a
-    bar up from the bottom of the axis, never from zero, so a negative bar would read as a
-    short positive one."""
-    shown = [r for r in rows[:MAX_CHART_BARS] if r.change is not None and math.isfinite(r.change)]
-    if not shown:
-        return ""
-    values = [round(worse(r), 1) for r in shown]
-    low, high = min(0.0, *values), max(0.0, *values)
-    pad = max(1.0, (high - low) * 0.1)
-    return CHART.format(
-        labels=", ".join(f'"{i}"' for i, r in enumerate(rows, start=1) if r in shown),
-        low=math.floor(low - pad if low < 0 else 0),
-        high=math.ceil(high + pad if high > 0 else 0),
-        values=", ".join(f"{v:g}" for v in values),
-        zeros=", ".join("0" for _ in values),
-    )
+    """The changes of the table, labelled by its `#` column: one bar chart of the regressions
+    (% worse) and one of the improvements (% better), each in the table's order. Bars, since
+    the benchmarks are unrelated (a line joining them would suggest a trend); apart, since
+    mermaid draws a bar up from the bottom of the axis, never from zero, so only an axis that
+    starts at zero draws every bar its true size."""
+    charts = []
+    for title, word, sign in CHART_SIDES:
+        shown = [
+            (number, round(sign * worse(r), 1))
+            for number, r in enumerate(rows, start=1)
+            if number <= MAX_CHART_BARS and r.change is not None and math.isfinite(r.change)
+        ]
+        shown = [(number, size) for number, size in shown if size > 0]
+        if not shown:
+            continue
+        high = max(size for _, size in shown)
+        charts.append(
+            CHART.format(
+                title=title,
+                word=word,
+                labels=", ".join(f'"{number}"' for number, _ in shown),
+                high=math.ceil(high + max(1.0, high * 0.1)),
+                values=", ".join(f"{size:g}" for _, size in shown),
+            )
+        )
+    return "\n\n".join(charts)
 
 
 def _note(name: str | None, warning: str) -> str:

@@ -51,6 +51,7 @@ class RunFacts:
     base_sha: str = ""  # as resolved
     head_ref: str = ""
     head_sha: str = ""
+    commit_links: bool = True  # False: the repository is not on GitHub (a local-only run)
 
     @classmethod
     def from_provenance(cls, values: Any) -> RunFacts:
@@ -72,6 +73,7 @@ class RunFacts:
             base_sha=_sha(text(base, "sha")),
             head_ref=text(head, "ref"),
             head_sha=_sha(text(head, "sha")),
+            commit_links=values.get("commit_links") is not False,
         )
 
 
@@ -99,6 +101,7 @@ class Provenance:
     base: SideProvenance
     head: SideProvenance
     version: str
+    commit_links: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,7 +113,9 @@ class Provenance:
 
     def commit_url(self, sha: str) -> str | None:
         repo = self.github_repository
-        return f"https://github.com/{repo}/commit/{sha}" if repo and SHA.fullmatch(sha) else None
+        if not self.commit_links or repo is None or not SHA.fullmatch(sha):
+            return None
+        return f"https://github.com/{repo}/commit/{sha}"
 
     @property
     def machines(self) -> list[str]:
@@ -220,4 +225,5 @@ def provenance(comparison: Comparison, facts: RunFacts | None = None) -> Provena
         base=side(comparison.base_results, comparison.base_source, facts.base_ref, facts.base_sha),
         head=side(comparison.head_results, comparison.head_source, facts.head_ref, facts.head_sha),
         version=perfbot_version(),
+        commit_links=facts.commit_links,
     )

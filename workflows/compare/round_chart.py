@@ -8,7 +8,10 @@ round's samples as faint dots and the slow outliers that the test set aside as h
 A single file of samples has no rounds: its samples are drawn in file order, base then head.
 
 The outliers are found with the rule the engine uses (`outliers.slow_outliers`, per side, on
-the logs), so the rings are the samples the test left out.
+the logs), so the rings are the samples the test left out. The axis spans the samples the test
+kept, not the outliers: one sample 400 times slower would otherwise squash every round to a flat
+line at the bottom. An outlier beyond the axis is ringed at its edge, its value in its title;
+when the kept samples span more than a factor of LOG_SPAN the axis is logarithmic.
 """
 
 from __future__ import annotations
@@ -35,6 +38,9 @@ SET_ASIDE = "#d1242f"
 SET_ASIDE_TITLE = "set aside: a slow outlier the test left out"
 
 
+LOG_SPAN = 10.0  # kept samples spanning more than this factor get a logarithmic axis
+BEYOND = "above the axis"
+BELOW = "below the axis"
 MAX_DOTS = 40  # faint dots a round: evenly spaced order statistics of its kept samples
 MAX_RINGS = 10  # set-aside rings a round (a file: a side); the rest are counted in a title
 MAX_FILE_POINTS = 200  # marks a side for a file without rounds; beyond, runs of samples
@@ -142,10 +148,13 @@ def svg(
     if not base.samples or not head.samples:
         return ""
     placed = slots(row, base, head, head_second)
-    drawn = [s.kept + s.set_aside for s in placed if s.kept or s.set_aside]
-    low, high = min(min(v) for v in drawn), max(max(v) for v in drawn)
+    kept = [v for s in placed for v in s.kept] or [v for s in placed for v in s.set_aside]
+    low, high = min(kept), max(kept)
     if high == low:
         low, high = low * 0.95 or -1.0, high * 1.05 or 1.0
+    log = low > 0 and high / low > LOG_SPAN
+    scale = np.log if log else (lambda v: v)
+    bottom, top = float(scale(low)), float(scale(high))
     plot = WIDTH - PAD_LEFT - PAD_RIGHT
     step = plot / max(1, len(placed))
 
@@ -153,7 +162,12 @@ def svg(
         return PAD_LEFT + step * (i + 0.5)
 
     def y(v: float) -> float:
-        return PAD_Y + (high - v) / (high - low) * (HEIGHT - 2 * PAD_Y)
+        """Beyond the axis: at its edge (the ring's title says so)."""
+        if v > high:
+            return PAD_Y / 2
+        if v < low:
+            return HEIGHT - PAD_Y / 2
+        return PAD_Y + (top - float(scale(v))) / (top - bottom) * (HEIGHT - 2 * PAD_Y)
 
     kind = "round" if placed[0].round is not None else "sample"
     label = f"{row.name}: every {kind} in run order, base and head"
@@ -168,6 +182,10 @@ def svg(
         parts.append(
             f'<text x="{PAD_LEFT - 4}" y="{y(v) + 4:.1f}" text-anchor="end">'
             f"{escape(display.value(v, row.unit))}</text>"
+        )
+    if log:
+        parts.append(
+            f'<text x="{PAD_LEFT - 4}" y="{HEIGHT / 2 + 4:.1f}" text-anchor="end">log</text>'
         )
     for side, color in COLORS.items():
         points = [
@@ -196,12 +214,7 @@ def svg(
                 f'fill="{color}"><title>{s.side} {where}: '
                 f"{escape(display.value(center, row.unit))}</title></circle>"
             )
-        parts += [
-            f'<circle class="set-aside {s.side}" cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" '
-            f'fill="none" stroke="{SET_ASIDE}" stroke-width="1.5"><title>{SET_ASIDE_TITLE}: '
-            f"{escape(display.value(v, row.unit))}</title></circle>"
-            for v in s.set_aside
-        ]
+        parts += [_ring(s.side, x(i), y(v), v, high, low, row.unit) for v in s.set_aside]
         if s.more:
             parts.append(
                 f'<text x="{x(i):.1f}" y="{PAD_Y - 2}" text-anchor="middle" fill="{SET_ASIDE}">'
@@ -209,3 +222,14 @@ def svg(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _ring(side: str, cx: float, cy: float, value: float, high: float, low: float, unit: str) -> str:
+    """A set-aside sample's ring; beyond the axis it sits at the edge and says where it is."""
+    where = BEYOND if value > high else BELOW if value < low else ""
+    title = f"{SET_ASIDE_TITLE}: {display.value(value, unit)}" + (f" ({where})" if where else "")
+    return (
+        f'<circle class="set-aside {side}{" beyond" if where else ""}" cx="{cx:.1f}" '
+        f'cy="{cy:.1f}" r="3.5" fill="none" stroke="{SET_ASIDE}" stroke-width="1.5">'
+        f"<title>{escape(title)}</title></circle>"
+    )

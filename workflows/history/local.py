@@ -18,18 +18,22 @@ from workflows.history.store import Store
 from workflows.results import load_results
 
 DEFAULT_JOB = "default"
+BRANCHES = "refs/heads/"
 
 
 def branch_of(repo: Path, ref: str) -> str | None:
-    """The branch name `ref` stands for (`HEAD` on main: `main`), or None for a bare commit."""
+    """The branch name `ref` stands for (`HEAD` on main: `main`), or None for a tag or a bare
+    commit: only a branch's run is a point of its trend."""
     found = subprocess.run(
-        ["git", "-C", str(repo), "rev-parse", "--abbrev-ref", ref],
+        ["git", "-C", str(repo), "rev-parse", "--symbolic-full-name", ref],
         capture_output=True,
         text=True,
         check=False,
     )
     name = found.stdout.strip()
-    return name if found.returncode == 0 and name and name != "HEAD" else None
+    if found.returncode != 0 or not name.startswith(BRANCHES):
+        return None
+    return name.removeprefix(BRANCHES)
 
 
 def record_local(

@@ -16,14 +16,28 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Engine, and_, delete, func, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from workflows.history import database
+from workflows.history.ordering import in_commit_order
 from workflows.history.records import BenchmarkRecord, RunRecord, now
 from workflows.history.tables import benchmarks, runs, samples
 
 MAIN_KINDS = ("push", "local")  # runs of a branch, not of a pull request: the trend's points
+
+
+def mainline() -> ColumnElement[bool]:
+    """The runs that are the main branch's points: pushes (the bot runs only those to the
+    default branch) and local runs of a branch (not of a tag or a bare commit, which record no
+    branch), never an A/A run, whose base and head are one commit and say nothing about it."""
+    return and_(
+        runs.c.kind.in_(MAIN_KINDS),
+        runs.c.base_sha != runs.c.head_sha,
+        or_(runs.c.kind == "push", runs.c.branch.is_not(None)),
+    )
+
+
 FLAGGING = ("regressed", "improved")
 
 
@@ -66,6 +80,7 @@ class Point:
     change: float | None
     verdict: str
     unit: str
+    base_sha: str = ""  # the commit it was compared with: what puts it in commit order
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "recorded_at": _iso(self.recorded_at)}
@@ -80,6 +95,7 @@ POINT_COLUMNS = (
     benchmarks.c.change,
     benchmarks.c.verdict,
     benchmarks.c.unit,
+    runs.c.base_sha,
 )
 
 
@@ -164,7 +180,7 @@ class Store:
         if job is not None:
             query = query.where(runs.c.job == job)
         if main_only:
-            query = query.where(runs.c.kind.in_(MAIN_KINDS))
+            query = query.where(mainline())
         with self.engine.connect() as connection:
             rows = connection.execute(query.limit(limit)).mappings().all()
         return [_stored(row) for row in rows]
@@ -222,14 +238,15 @@ class Store:
         return [_benchmark(row, by_benchmark.get(row["id"], [])) for row in rows]
 
     def series(self, repo: str, job: str, benchmark: str, *, limit: int = 200) -> list[Point]:
-        """The benchmark over the main branch's runs, oldest first (the last `limit`)."""
+        """The benchmark over the main branch's runs in commit order (the last `limit`
+        recorded)."""
         query = (
             select(*POINT_COLUMNS)
             .join(benchmarks, benchmarks.c.run_id == runs.c.id)
             .where(
                 runs.c.repo == repo,
                 runs.c.job == job,
-                runs.c.kind.in_(MAIN_KINDS),
+                mainline(),
                 benchmarks.c.name == benchmark,
             )
             .order_by(runs.c.recorded_at.desc(), runs.c.id.desc())
@@ -237,13 +254,14 @@ class Store:
         )
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
-        return [_point(r) for r in reversed(rows)]
+        return in_commit_order([_point(r) for r in reversed(rows)])
 
     def recent_series(self, repo: str, job: str, *, runs_back: int) -> dict[str, list[Point]]:
-        """Every benchmark's series over the last `runs_back` main-branch runs, in one query."""
+        """Every benchmark's series over the last `runs_back` main-branch runs, in one query,
+        each in commit order."""
         recent = (
             select(runs.c.id)
-            .where(runs.c.repo == repo, runs.c.job == job, runs.c.kind.in_(MAIN_KINDS))
+            .where(runs.c.repo == repo, runs.c.job == job, mainline())
             .order_by(runs.c.recorded_at.desc(), runs.c.id.desc())
             .limit(runs_back)
             .subquery()
@@ -258,7 +276,7 @@ class Store:
         with self.engine.connect() as connection:
             for r in connection.execute(query):
                 series.setdefault(r[0], []).append(_point(r[1:]))
-        return series
+        return {name: in_commit_order(points) for name, points in series.items()}
 
     def flagged(self, repo: str, job: str, benchmark: str, *, limit: int = 50) -> list[StoredRun]:
         """The runs (pull requests and pushes) whose verdict on this benchmark was a change."""

@@ -73,6 +73,23 @@ def make_repository(target: Path, change: str = DEFAULT_CHANGE) -> Path:
     return target
 
 
+def up_front(rounds: int | None) -> str:
+    """The demo's duration, said before it starts (`demo_estimate`)."""
+    from workflows.config import load_config
+    from workflows.local.demo_estimate import estimate, sentence
+
+    job = load_config(demo_dir() / "perfbot.yaml").job("shop-api")
+    benchmark = job.benchmark if job is not None else None
+    found = estimate(
+        rounds=rounds or (benchmark.rounds if benchmark else 10),
+        confirm_rounds=(benchmark.confirm_rounds if benchmark else None) or 0,
+        environ=os.environ,
+        load=os.getloadavg()[0],
+        cpus=os.cpu_count() or 1,
+    )
+    return sentence(found)
+
+
 def run_demo(
     *,
     change: str = DEFAULT_CHANGE,
@@ -91,6 +108,7 @@ def run_demo(
             f"perfbot demo: a throwaway repository {repo} with a baseline commit and "
             f"'{CHANGES[change]}' on top; comparing HEAD~1 (base) with HEAD (head)"
         )
+        note(f"perfbot demo: {up_front(rounds)}")
         request = runner.LocalRun(
             repo=repo, base="HEAD~1", head="HEAD", out=out, rounds=rounds, quiet=quiet
         )

@@ -36,6 +36,21 @@ _STYLE = {
 }
 
 
+NOTHING_FLAGGED = "nothing was flagged: nothing to measure again"
+# perfbot's own pipeline steps (workflows.pipeline.workflow): what their being skipped means
+SKIPS = {
+    "report": "a confirmation ran: its report (confirm-report) is the one sent",
+    "confirm": NOTHING_FLAGGED,
+    "confirm-compare": NOTHING_FLAGGED,
+    "confirm-report": "nothing was flagged: the first report (report) is the one sent",
+}
+
+
+def skip_reason(node: Node) -> str:
+    """Why a skipped step did not run: in words for perfbot's own steps, else its condition."""
+    return SKIPS.get(node.id, node.message)
+
+
 def state_text(node: Node) -> str:
     if node.daemoned and node.phase == Phase.SUCCEEDED:
         return "daemon stopped" if node.message.startswith("stopped") else "daemon ready"
@@ -61,6 +76,9 @@ class PlainProgress:
             self._line(f"{node.id}: started")
 
     def node_finished(self, node: Node) -> None:
+        if node.phase == Phase.SKIPPED:
+            self._line(f"{node.id}: skipped ({skip_reason(node)})")
+            return
         detail = f" ({node.message})" if node.message and node.phase != Phase.SUCCEEDED else ""
         if node.daemoned:
             detail = f" ({node.message})" if node.message else ""
@@ -114,6 +132,8 @@ class LiveProgress:
                 style = "cyan"
             elapsed = f"{node.elapsed:.1f}s" if node.started is not None else ""
             note = node.message if node.phase != Phase.RUNNING else ""
+            if node.phase == Phase.SKIPPED:
+                elapsed, note = "", skip_reason(node)
             state: Any = Text(state_text(node), style=style)
             progress = node.progress
             if node.phase == Phase.RUNNING and progress is not None and progress.reported:

@@ -28,7 +28,7 @@ from typing import Any
 
 from workflows.errors import EXIT_INCONCLUSIVE as INCONCLUSIVE_CODE
 from workflows.errors import BadInput
-from workflows.local import reports
+from workflows.local import links, reports
 from workflows.local.cautions import cautions
 from workflows.local.containers import RunContext, base_environment, project_bin
 from workflows.local.executor import Executor, InvalidRun, RunResult
@@ -168,11 +168,15 @@ def run(request: LocalRun, *, echo: Callable[[str], None] = print) -> Outcome:
     logs.mkdir(parents=True)
     work = Path(tempfile.mkdtemp(prefix="perfbot-local-"))
     project = project_bin(prepared.repo)
+    base_env = base_environment(first=project)
+    base_env[links.ENV] = (
+        "true" if links.commit_links(prepared.repo, prepared.repo_name) else "false"
+    )
     context = RunContext(
         work_dir=work,
         logs_dir=logs,
         worktrees=Worktrees(prepared.repo),
-        base_env=base_environment(first=project),
+        base_env=base_env,
     )
     title = (
         f"perfbot run --local · {prepared.job_name} · base {prepared.base_sha[:10]} "

@@ -88,7 +88,8 @@ class TaskSteps:
         if task.get("when"):
             condition = resolve(str(task["when"]), scope, child.id)
             if not evaluate_when(condition):
-                self._finish(child, Phase.SKIPPED, f"when '{condition}' evaluated false")
+                message = f"when '{task['when']}' was '{condition}'"
+                self._finish(child, Phase.SKIPPED, message)
                 return
         arguments = self._arguments(task, scope, child.id)
         self._execute(child, template, arguments, frame)
