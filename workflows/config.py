@@ -57,6 +57,7 @@ RESERVED_PARAMETERS = (
     "rebuild",
     "callback-url",
     "rounds",
+    "benchmarks",
 )
 
 # What `perfbot compare --input-format` accepts, with the file suffix a round's result gets.
