@@ -32,6 +32,7 @@ DEFAULT_DEADLINE_SECONDS = 7200  # the budget of a whole run: 2 h
 DEFAULT_PERFBOT_IMAGE = "ghcr.io/perfbot/perfbot:0.1.0"
 DEFAULT_KANIKO_IMAGE = "gcr.io/kaniko-project/executor:v1.23.2"
 DEFAULT_CRANE_IMAGE = "gcr.io/go-containerregistry/crane:debug"
+DEFAULT_BISECT_STEPS = 8  # one culprit among up to 32 commits: reproduce, 5 halvings, "no more"
 DEFAULT_CONFIRM_ROUNDS = 10  # bench/confirmation.py: 5 rounds lose half the real changes found
 # Fewer rounds than the compare's min samples (5) give no verdict, so could confirm nothing.
 MIN_CONFIRM_ROUNDS = 5
@@ -440,6 +441,12 @@ class OptionSpec(_Model):
         return "true | false" if self.type == "bool" else "text"
 
 
+class BisectConfig(_Model):
+    # comparisons a bisection may make (each one a run of the regressed benchmarks: builds,
+    # deploys, interleaved rounds, confirmation), before it reports the range it narrowed to
+    max_steps: int = Field(default=DEFAULT_BISECT_STEPS, ge=1, le=64)
+
+
 class JobConfig(_Model):
     name: str
     build: BuildConfig
@@ -450,6 +457,7 @@ class JobConfig(_Model):
     deadline: int = Field(default=DEFAULT_DEADLINE_SECONDS, ge=60)
     options: dict[str, OptionSpec] = Field(default_factory=dict)
     description: str = ""
+    bisect: BisectConfig = Field(default_factory=BisectConfig)
     horreum: HorreumConfig | None = None  # replaces the repository's `horreum:` (docs/horreum.md)
 
     @field_validator("name")
