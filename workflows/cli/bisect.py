@@ -64,7 +64,7 @@ def command(
     """Measure the regressed benchmarks on the commits between base and head (first-parent),
     halving the range each step, and name the commit that brought the change."""
     if not local:
-        raise BadInput("perfbot bisect needs --local (on a pull request: /perf-bot bisect)")
+        raise BadInput("perfbot bisect needs --local (a bisection on Argo is not built yet)")
     from workflows.bisect import local as bisection
     from workflows.local import runner
 
