@@ -69,6 +69,17 @@ def make_history(target: Path, commits: int, slow_at: int) -> list[str]:
     return shas
 
 
+def open_reasons(steps: Path) -> dict[int, str]:
+    """Step index -> why its benchmarks could not be judged (from each step's report)."""
+    reasons = {}
+    for index, directory in enumerate(sorted(steps.iterdir())):
+        report = json.loads((directory / "report.json").read_text(encoding="utf-8"))
+        why = {row.get("reason") for row in report["benchmarks"] if row.get("reason")}
+        if why:
+            reasons[index] = "; ".join(sorted(str(reason) for reason in why))
+    return reasons
+
+
 def perfbot(*args: str) -> tuple[int, float]:
     started = time.monotonic()
     completed = subprocess.run([PERFBOT, *args], check=False)
@@ -105,6 +116,7 @@ def main() -> int:
             print(f"perfbot bisect --local failed ({code})", file=sys.stderr)
             return 1
         document = json.loads((work / "b" / "bisect.json").read_text(encoding="utf-8"))
+        reasons = open_reasons(work / "b" / "steps")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     found = [shas.index(sha) for sha in document["culprits"]]
@@ -115,8 +127,9 @@ def main() -> int:
         print(f"the run that flagged it: {run_seconds:.0f} s")
     for number, step in enumerate(document["steps"], start=1):
         older, newer = shas.index(step["older"]), shas.index(step["newer"])
+        why = f", {reasons[number - 1]}" if reasons.get(number - 1) else ""
         print(f"step {number}: commit {older} vs {newer}: {step['verdict']} "
-              f"({step['seconds']:.0f} s)")  # fmt: skip
+              f"({step['seconds']:.0f} s{why})")  # fmt: skip
     print(f"outcome: {document['outcome']}; commit(s) found: {found or 'none'} "
           f"(expected [{options.slow_at}]); {len(document['steps'])} steps; "
           f"bisect {bisect_seconds:.0f} s")  # fmt: skip
