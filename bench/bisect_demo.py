@@ -108,6 +108,7 @@ def main() -> int:
             if code != 0:
                 print(f"perfbot run --local failed ({code})", file=sys.stderr)
                 return 1
+            print(f"the run across all {options.commits} commits: {run_seconds:.0f} s")
             targets = ["--report", str(work / "run" / "report.json")]
         else:
             targets = ["--benchmark", options.benchmark]
@@ -123,8 +124,6 @@ def main() -> int:
     print()
     print(f"history: baseline + {options.commits} commits, the slowdown in commit "
           f"{options.slow_at}; bisected: {', '.join(document['benchmarks'])}")  # fmt: skip
-    if run_seconds:
-        print(f"the run that flagged it: {run_seconds:.0f} s")
     for number, step in enumerate(document["steps"], start=1):
         older, newer = shas.index(step["older"]), shas.index(step["newer"])
         why = f", {reasons[number - 1]}" if reasons.get(number - 1) else ""
