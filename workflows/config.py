@@ -33,6 +33,7 @@ DEFAULT_PERFBOT_IMAGE = "ghcr.io/perfbot/perfbot:0.1.0"
 # Buildah, maintained by the containers project (kaniko's Google repository is archived).
 DEFAULT_BUILDAH_IMAGE = "quay.io/containers/buildah:v1.46.1"
 DEFAULT_CRANE_IMAGE = "gcr.io/go-containerregistry/crane:debug"
+DEFAULT_BISECT_STEPS = 8  # one culprit among up to 32 commits: reproduce, 5 halvings, "no more"
 DEFAULT_CONFIRM_ROUNDS = 10  # bench/confirmation.py: 5 rounds lose half the real changes found
 # Fewer rounds than the compare's min samples (5) give no verdict, so could confirm nothing.
 MIN_CONFIRM_ROUNDS = 5
@@ -58,6 +59,7 @@ RESERVED_PARAMETERS = (
     "rebuild",
     "callback-url",
     "rounds",
+    "benchmarks",
 )
 
 # What `perfbot compare --input-format` accepts, with the file suffix a round's result gets.
@@ -462,6 +464,12 @@ class OptionSpec(_Model):
         return "true | false" if self.type == "bool" else "text"
 
 
+class BisectConfig(_Model):
+    # comparisons a bisection may make (each one a run of the regressed benchmarks: builds,
+    # deploys, interleaved rounds, confirmation), before it reports the range it narrowed to
+    max_steps: int = Field(default=DEFAULT_BISECT_STEPS, ge=1, le=64)
+
+
 class JobConfig(_Model):
     name: str
     build: BuildConfig
@@ -472,6 +480,7 @@ class JobConfig(_Model):
     deadline: int = Field(default=DEFAULT_DEADLINE_SECONDS, ge=60)
     options: dict[str, OptionSpec] = Field(default_factory=dict)
     description: str = ""
+    bisect: BisectConfig = Field(default_factory=BisectConfig)
     horreum: HorreumConfig | None = None  # replaces the repository's `horreum:` (docs/horreum.md)
 
     @field_validator("name")

@@ -56,6 +56,7 @@ def test_a_submission_prints_the_argo_ui_link(argo, config):
             "rebuild=true",
             "callback-url=",
             "rounds=10",
+            "benchmarks=",
             "dataset=hits-1m",
         ]
     )

@@ -90,8 +90,17 @@ def test_submit_parameters_fill_every_declared_parameter(job):
         "rebuild": "false",
         "callback-url": "https://bot/callback",
         "rounds": "7",
+        "benchmarks": "",
         "data-size": "m",
     }
+
+
+def test_submit_parameters_name_the_benchmarks_to_measure_one_a_line(job):
+    values = parameters.submit_parameters(
+        "a/b", job, head_sha="a" * 40, base_sha="b" * 40, base_ref="main",
+        benchmarks=["GET /search", "GET /items"],
+    )  # fmt: skip
+    assert values["benchmarks"] == "GET /search\nGET /items"
 
 
 def test_submit_parameters_refuse_an_undeclared_parameter(job):

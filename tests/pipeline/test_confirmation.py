@@ -56,11 +56,11 @@ def test_the_confirmation_measures_again_with_confirm_rounds_and_the_flagged_nam
     }
 
 
-def test_the_first_measurement_passes_the_rounds_parameter_and_no_names(example_templates):
+def test_the_first_measurement_passes_the_rounds_and_benchmarks_parameters(example_templates):
     task = tasks_by_name(example_templates[SQL], "pipeline")["measure"]
     assert {p["name"]: p["value"] for p in task["arguments"]["parameters"]} == {
         "rounds": "{{workflow.parameters.rounds}}",
-        "benchmarks": "",
+        "benchmarks": "{{workflow.parameters.benchmarks}}",
     }
 
 

@@ -219,6 +219,7 @@ def test_the_parameters_the_bot_passes_are_declared_with_defaults(example_templa
         "rebuild": "true",
         "callback-url": "",
         "rounds": "10",
+        "benchmarks": "",
         "dataset": "hits-1m",
     }
 

@@ -26,6 +26,7 @@ HOSTILE = {
     "repo": "a/b'; touch {canary}; '",
     "callback-url": "http://x/$(touch {canary})",
     "rebuild": "true; touch {canary}",
+    "benchmarks": "GET /\n$(touch {canary})`touch {canary}`",
 }
 SHELLS = {"sh", "bash", "/bin/sh", "/bin/bash", "ash", "dash"}
 # Places where Argo substitutes a value as data (never executed by a shell).

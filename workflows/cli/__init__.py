@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, str] = {
     "submit": "workflows.cli.submit",
     "notify": "workflows.cli.notify",
     "run": "workflows.cli.run",
+    "bisect": "workflows.cli.bisect",
     "demo": "workflows.cli.demo",
     "lint": "workflows.cli.lint",
     "history": "workflows.cli.history",

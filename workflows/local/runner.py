@@ -71,6 +71,7 @@ class LocalRun:
     quiet: bool = False
     fail_on_regression: bool = False
     keep_work: bool = False
+    benchmarks: tuple[str, ...] = ()  # measure only these (a bisection's step); none: all
 
 
 @dataclass
@@ -93,6 +94,7 @@ class Prepared:
     template: dict[str, Any]
     parameters: dict[str, str]
     warnings: tuple[str, ...] = ()
+    bisect_steps: int = 8  # the job's bisect.max_steps
 
 
 def prepare(request: LocalRun) -> Prepared:
@@ -123,13 +125,13 @@ def prepare(request: LocalRun) -> Prepared:
     template = build_workflow_template(config, job).to_dict()
     parameters = submit_parameters(
         repo_name, job, head_sha=head_sha, base_sha=base_sha, base_ref=request.base,
-        head_ref=request.head,
+        head_ref=request.head, benchmarks=request.benchmarks,
     )  # fmt: skip
     if request.rounds is not None:
         parameters[ROUNDS] = str(request.rounds)
     warnings = tuple(cautions(repo, request.head, base_sha, head_sha, config=config_path))
     return Prepared(repo, repo_name, job.name, base_sha, head_sha, template, parameters,
-                    warnings)  # fmt: skip
+                    warnings, job.bisect.max_steps)  # fmt: skip
 
 
 def _config_from_environment() -> Path | None:

@@ -31,8 +31,9 @@ from workflows.pipeline.variables import input_parameter, workflow_parameter
 NAME = "benchmark"
 SIDES = ("base", "head")
 NODE_NAME_ENV = "PERFBOT_NODE_NAME"
-# Inputs of the benchmark and of `measure`: the first measurement passes the `rounds` workflow
-# parameter and no names; the confirmation run its `confirm_rounds` and the flagged benchmarks.
+# Inputs of the benchmark and of `measure`: the first measurement passes the `rounds` and
+# `benchmarks` workflow parameters (no names, except in a bisection's step); the confirmation
+# run its `confirm_rounds` and the flagged benchmarks.
 ROUNDS_INPUT = "rounds"
 BENCHMARKS_INPUT = "benchmarks"
 BENCHMARKS_ENV = "PERFBOT_BENCHMARKS"

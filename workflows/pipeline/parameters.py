@@ -7,7 +7,7 @@ without importing Hera. Each parameter reaches commands only as an environment v
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from workflows.config import JobConfig
 
@@ -21,6 +21,7 @@ JOB = "job"
 REBUILD = "rebuild"
 CALLBACK_URL = "callback-url"
 ROUNDS = "rounds"
+BENCHMARKS = "benchmarks"
 
 # name -> description shown in the Argo UI's submit form and in docs/templates.md
 DESCRIPTIONS: dict[str, str] = {
@@ -34,6 +35,7 @@ DESCRIPTIONS: dict[str, str] = {
     REBUILD: "true: build what is missing; false: reuse existing images or fail",
     CALLBACK_URL: "bot endpoint for the signed result; empty: report nowhere",
     ROUNDS: "benchmark rounds per side, interleaved AB BA AB BA ... (sides alternate going first)",
+    BENCHMARKS: "benchmarks to measure, one a line; empty: all (a bisection step names some)",
 }
 
 
@@ -55,6 +57,7 @@ def defaults(repo: str, job: JobConfig) -> dict[str, str]:
         REBUILD: "true",
         CALLBACK_URL: "",
         ROUNDS: str(job.benchmark.rounds),
+        BENCHMARKS: "",
     }
     values.update(job.option_parameters())
     return values
@@ -72,10 +75,12 @@ def submit_parameters(
     rebuild: bool = True,
     callback_url: str = "",
     options: Mapping[str, str] | None = None,
+    benchmarks: Sequence[str] = (),
 ) -> dict[str, str]:
     """The `parameters` of a submission; `options` are already parsed (`JobConfig.parse_options`).
 
     Unknown option parameters raise ValueError, so nothing the template does not declare is sent.
+    `benchmarks` limits the measurement to those names (a bisection's step); none: all.
     """
     values = defaults(repo, job)
     values.update(
@@ -87,6 +92,7 @@ def submit_parameters(
             HEAD_REF: head_ref,
             REBUILD: "true" if rebuild else "false",
             CALLBACK_URL: callback_url,
+            BENCHMARKS: "\n".join(benchmarks),
         }
     )
     for name, value in (options or {}).items():
@@ -100,6 +106,7 @@ def submit_parameters(
             JOB,
             REBUILD,
             CALLBACK_URL,
+            BENCHMARKS,
         ):
             raise ValueError(f"job {job.name} has no option parameter {name!r}")
         values[name] = value

@@ -146,7 +146,9 @@ def build_workflow_template(config: PerfbotConfig, job: JobConfig) -> WorkflowTe
                 name="measure",
                 arguments=[
                     Parameter(name=ROUNDS_INPUT, value=workflow_parameter(parameters.ROUNDS)),
-                    Parameter(name=BENCHMARKS_INPUT, value=""),
+                    Parameter(
+                        name=BENCHMARKS_INPUT, value=workflow_parameter(parameters.BENCHMARKS)
+                    ),
                     *checkout,
                 ],
             )
