@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS_LAYERS: tuple[tuple[str, ...], ...] = (
     ("bot",),
     ("workflows.cli",),
+    ("workflows.bisect",),
     ("workflows.local", "workflows.init"),
     ("workflows.pipeline",),
     ("workflows.config",),

@@ -17,7 +17,7 @@ from pathlib import Path
 from workflows.bisect import summary, targets
 from workflows.bisect.commits import first_parent_range, subject
 from workflows.bisect.search import Bisection, bisect
-from workflows.cli.errors import BadInput
+from workflows.errors import BadInput
 from workflows.local import runner
 from workflows.local.worktrees import GitError
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from workflows.cli.errors import BadInput
+from workflows.errors import BadInput
 
 
 @click.command(name="bisect")
