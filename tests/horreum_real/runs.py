@@ -44,7 +44,7 @@ def payload_for(
     report: dict[str, Any], run_samples: dict[str, Any], *, pr: int, head_sha: str
 ) -> CallbackPayload:
     payload = result_payload(report, run_samples, pr=pr, head_sha=head_sha)
-    return dataclasses.replace(payload, workflow_name=f"perf-api-{head_sha[:8]}")
+    return dataclasses.replace(payload, workflow_name=f"perf-api-{head_sha[-8:]}")
 
 
 def send(bot_url: str, argo: Any, payload: CallbackPayload) -> requests.Response:

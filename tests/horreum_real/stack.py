@@ -39,11 +39,16 @@ USER = "perfbot"
 ADMIN = "horreum.bootstrap"
 BROKER_USER = "horreum"
 HORREUM_HEAP = "-Xmx640m"
+START_ATTEMPTS = 3
 START_TIMEOUT = 240.0  # seconds for Horreum's first start (schema creation) on a busy machine
 
 
 class StackError(Exception):
     """A part did not start; the message says which and ends with its log's tail."""
+
+
+class HorreumExited(StackError):
+    """Horreum's process ended before it answered."""
 
 
 @dataclass
@@ -153,11 +158,11 @@ def _start(
 
 
 def _wait(what: str, ready: Callable[[], bool], process: subprocess.Popen[bytes], log: Path,
-          timeout: float) -> None:  # fmt: skip
+          timeout: float, exited: type[StackError] = StackError) -> None:  # fmt: skip
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise StackError(f"{what} exited with {process.returncode}:\n{_tail(log)}")
+            raise exited(f"{what} exited with {process.returncode}:\n{_tail(log)}")
         if ready():
             return
         time.sleep(0.3)
@@ -167,8 +172,9 @@ def _wait(what: str, ready: Callable[[], bool], process: subprocess.Popen[bytes]
 def _run_as(user: str | None, command: list[str], what: str, **kwargs: object) -> None:
     result = subprocess.run(command, user=user, capture_output=True, text=True, check=False,
                             **kwargs)  # type: ignore[call-overload]  # fmt: skip
-    if result.returncode != 0:
-        raise StackError(f"{what} failed: {(result.stdout + result.stderr)[-2000:]}")
+    output = result.stdout + result.stderr
+    if result.returncode != 0 or "ERROR:" in output:  # single-user mode exits 0 on SQL errors
+        raise StackError(f"{what} failed: {output[-2000:]}")
 
 
 def start_postgres(running: Running, built: Built, password: str) -> None:
@@ -189,9 +195,11 @@ def start_postgres(running: Running, built: Built, password: str) -> None:
     bin_dir = pg / "dist" / "bin"
     _run_as(user, [str(bin_dir / "initdb"), "-D", str(data), "-U", "dbadmin", "-A", "trust",
                    "-E", "UTF8", "--no-sync"], "initdb", cwd=pg)  # fmt: skip
-    sql = f"CREATE DATABASE horreum;\nCREATE ROLE appuser noinherit login password '{password}';\n"
-    _run_as(user, [str(bin_dir / "postgres"), "--single", "-D", str(data), "-j", "postgres"],
-            "creating Horreum's database", input=sql, cwd=pg)  # fmt: skip
+    # -j: a statement ends at a semicolon followed by an empty line.
+    for sql in ("CREATE DATABASE horreum;\n\n",
+                f"CREATE ROLE appuser noinherit login password '{password}';\n\n"):  # fmt: skip
+        _run_as(user, [str(bin_dir / "postgres"), "--single", "-D", str(data), "-j", "postgres"],
+                "creating Horreum's database", input=sql, cwd=pg)  # fmt: skip
     port = running.ports["postgres"]
     process = _start(
         running, "postgres",
@@ -259,7 +267,7 @@ def start_horreum(running: Running, built: Built, db_password: str, broker_passw
         except requests.RequestException:
             return False
 
-    _wait("Horreum", ready, process, root / "logs" / "horreum.log", START_TIMEOUT)
+    _wait("Horreum", ready, process, root / "logs" / "horreum.log", START_TIMEOUT, HorreumExited)
 
 
 def provision(running: Running) -> None:
@@ -291,8 +299,26 @@ def provision(running: Running) -> None:
     _save(running)
 
 
-def up(built: Built, say: Callable[[str], None] = print) -> Running:
-    """Everything started and provisioned; on any failure, everything stopped again."""
+def up(built: Built, say: Callable[[str], None] = print, attempts: int = START_ATTEMPTS) -> Running:
+    """Everything started and provisioned; on any failure, everything stopped again.
+
+    Seen here: Horreum's first start on a new database sometimes fails in its own bootstrap
+    (creating the admin: a NullPointerException, "previousRoles" is null, or "new row violates
+    row-level security policy for table userinfo_roles"), 3 starts of 5, and a start against
+    the database such a failure left fails the same way. So a Horreum that exits during
+    start-up is tried again from a new database, up to `attempts` times; a hang is not."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return _up_once(built, say)
+        except HorreumExited as exc:
+            if attempt == attempts:
+                raise
+            say(f"Horreum exited during start-up (try {attempt} of {attempts}): trying again")
+            say(str(exc).splitlines()[-1][:200])
+    raise AssertionError("unreachable")
+
+
+def _up_once(built: Built, say: Callable[[str], None]) -> Running:
     down(say)  # whatever an interrupted session left behind
     directory = tempfile.mkdtemp(prefix="perfbot-horreum-")
     os.chmod(directory, 0o755)  # noqa: S103 - PostgreSQL's user (nobody, as root) must enter it

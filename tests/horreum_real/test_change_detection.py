@@ -51,9 +51,9 @@ def watched(
         horreum_api.call("POST", "/api/action",
                          json=action(perf_test.id, event, f"{recorder.url}/{event}"))  # fmt: skip
     variable = {
-        "id": 0, "testId": perf_test.id, "name": VARIABLE, "order": 0,
+        "id": -1, "testId": perf_test.id, "name": VARIABLE, "order": 0,
         "labels": ["perfbot.head_median"], "calculation": 'value => value["GET /search"]',
-        "changeDetection": [{"id": 0, "model": "relativeDifference", "config": {
+        "changeDetection": [{"id": -1, "model": "relativeDifference", "config": {
             "model": "relativeDifference", "filter": "mean", "window": 1, "threshold": 0.1,
             "minPrevious": 3}}],
     }  # fmt: skip
@@ -79,7 +79,8 @@ def series(
         payload = runs.payload_for(report, run_samples, pr=0, head_sha=sha)
         before = run_count(horreum_api, watched.id)
         sent = time.monotonic()
-        assert runs.send(real_bot.url, real_bot.argo, payload).status_code == 200
+        answer = runs.send(real_bot.url, real_bot.argo, payload)
+        assert answer.status_code == 200, answer.text
         # Each run stored before the next: Horreum's timeline is the runs' start times.
         more = lambda before=before: run_count(horreum_api, watched.id) > before  # noqa: E731
         wait_until(f"run {number + 1} stored", more, 120)

@@ -88,7 +88,8 @@ def test_the_bot_stores_a_pr_run_and_the_sticky_comment_links_it(
     )
     payload = runs.payload_for(report, run_samples, pr=PR_NUMBER, head_sha=HEAD_SHA)
 
-    assert runs.send(real_bot.url, real_bot.argo, payload).status_code == 200
+    answer = runs.send(real_bot.url, real_bot.argo, payload)
+    assert answer.status_code == 200, answer.text
 
     repo = real_bot.github.repos[REPO]
 
