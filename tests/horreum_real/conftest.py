@@ -247,3 +247,18 @@ def wait_until(what: str, probe: Any, timeout: float = 120.0, every: float = 0.5
         if time.monotonic() > deadline:
             pytest.fail(f"{what}: not within {timeout:.0f} s")
         time.sleep(every)
+
+
+def label_values(api: Admin, run_id: int) -> dict[str, Any]:
+    """The labels Horreum computed for the run's dataset; empty until it has."""
+    found = api.call("GET", f"/api/run/{run_id}/labelValues")
+    rows = found if isinstance(found, list) else []
+    return rows[0].get("values") or {} if rows else {}
+
+
+def computed(api: Admin, run_id: int, timeout: float = 120.0) -> dict[str, Any]:
+    return wait_until(
+        f"label values of run {run_id}",
+        lambda: (v := label_values(api, run_id)) and "perfbot.repository" in v and v,
+        timeout,
+    )
