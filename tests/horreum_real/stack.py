@@ -67,7 +67,9 @@ class Running:
 
 
 def state_file() -> Path:
-    return home() / "running.json"
+    """One per pytest-xdist worker: each worker's session brings up its own stack."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return home() / (f"running-{worker}.json" if worker else "running.json")
 
 
 def free_port() -> int:
