@@ -165,3 +165,14 @@ def test_the_stand_in_sends_the_payload_horreum_sends(
         fake = standin.payload(event, run_id=run_id, description="x")
 
     assert shape(fake) == shape(real)
+
+
+def test_an_action_to_a_site_not_on_the_allowed_list_is_refused(
+    watched: HorreumTest, horreum_api: Admin
+) -> None:
+    elsewhere = action(watched.id, "change/new", "http://127.0.0.1:9/elsewhere?token=x")
+
+    answer = horreum_api.user.post(f"{horreum_api.url}/api/action", json=elsewhere, timeout=60)
+
+    assert answer.status_code == 400
+    assert "allowed URL prefixes" in answer.text
