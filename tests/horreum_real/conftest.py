@@ -83,7 +83,8 @@ def horreum_real() -> Iterator[stack.Running]:
     kind = "warm" if warm else "cold (Horreum built)"
     figure(
         f"harness {kind}",
-        f"build/check {built_at - started:.0f} s + start {time.monotonic() - built_at:.0f} s",
+        f"build/check {built_at - started:.0f} s + start {time.monotonic() - built_at:.0f} s "
+        f"(Horreum started at try {running.tries})",
     )
     try:
         yield running

@@ -60,6 +60,7 @@ class Running:
     pids: dict[str, int] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
     commit: str = ""
+    tries: int = 1  # Horreum starts it took (see up())
 
     @property
     def admin(self) -> tuple[str, str]:
@@ -306,17 +307,22 @@ def up(built: Built, say: Callable[[str], None] = print, attempts: int = START_A
 
     Seen here: Horreum's first start on a new database sometimes fails in its own bootstrap
     (creating the admin: a NullPointerException, "previousRoles" is null, or "new row violates
-    row-level security policy for table userinfo_roles"), 3 starts of 5, and a start against
-    the database such a failure left fails the same way. So a Horreum that exits during
-    start-up is tried again from a new database, up to `attempts` times; a hang is not."""
+    row-level security policy for table userinfo_roles"), in about half the new starts; a
+    start against the database such a failure left fails the same way. So a Horreum that
+    exits during start-up is tried again from a new database, up to `attempts` times; a hang
+    is not."""
     for attempt in range(1, attempts + 1):
         try:
-            return _up_once(built, say)
+            running = _up_once(built, say)
         except HorreumExited as exc:
             if attempt == attempts:
                 raise
             say(f"Horreum exited during start-up (try {attempt} of {attempts}): trying again")
             say(str(exc).splitlines()[-1][:200])
+            continue
+        running.tries = attempt
+        _save(running)
+        return running
     raise AssertionError("unreachable")
 
 

@@ -101,3 +101,44 @@ def test_without_horreum_s_source_the_suite_says_so_in_one_line(
                         "(Horreum's source, ../shared)"]  # fmt: skip
     else:
         assert "PERFBOT_REQUIRE_HORREUM=1 but the real-Horreum tests cannot run" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "tries"),
+    [(["up"], 1), (["exited", "up"], 2), (["exited", "exited", "up"], 3)],
+)
+def test_a_horreum_that_exits_at_start_is_tried_again_from_a_new_database(
+    monkeypatch: pytest.MonkeyPatch, outcomes: list[str], tries: int
+) -> None:
+    left = list(outcomes)
+
+    def once(built: build.Built, say: object) -> stack.Running:
+        if left.pop(0) == "exited":
+            raise stack.HorreumExited("Horreum exited with 1:\nNullPointerException")
+        return stack.Running(dir="d", url="u", admin_password="p")
+
+    monkeypatch.setattr(stack, "_up_once", once)
+    monkeypatch.setattr(stack, "_save", lambda running: None)
+
+    assert stack.up(build.Built(Path(), Path(), Path(), ""), say=lambda _: None).tries == tries
+
+
+@pytest.mark.parametrize(
+    "failure", [stack.HorreumExited("exited"), stack.StackError("Horreum was not ready")]
+)
+def test_a_hang_or_a_last_exit_is_not_tried_again(
+    monkeypatch: pytest.MonkeyPatch, failure: stack.StackError
+) -> None:
+    calls: list[int] = []
+
+    def once(built: build.Built, say: object) -> stack.Running:
+        calls.append(1)
+        raise failure
+
+    monkeypatch.setattr(stack, "_up_once", once)
+
+    with pytest.raises(type(failure)):
+        stack.up(build.Built(Path(), Path(), Path(), ""), say=lambda _: None, attempts=1 + (
+            type(failure) is stack.HorreumExited))  # fmt: skip
+
+    assert len(calls) == (2 if type(failure) is stack.HorreumExited else 1)
