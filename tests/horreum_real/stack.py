@@ -114,11 +114,11 @@ def _ours(pid: int, directory: str) -> bool:
     return stat.rpartition(")")[2].split()[0] != "Z" and directory in cmdline
 
 
-def _stop(pid: int, directory: str, grace: float = 20.0) -> str:
+def _stop(pid: int, directory: str, grace: float = 20.0, how: int = signal.SIGTERM) -> str:
     if not _ours(pid, directory):
         return "not running"
     with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGTERM)
+        os.killpg(pid, how)
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
         with contextlib.suppress(ChildProcessError):
@@ -140,8 +140,10 @@ def down(say: Callable[[str], None] = print) -> None:
         return
     for name in ("horreum", "artemis", "postgres"):
         pid = running.pids.get(name)
+        # PostgreSQL: SIGINT, its fast shutdown; SIGTERM would wait for every client to leave.
+        how = signal.SIGINT if name == "postgres" else signal.SIGTERM
         if pid:
-            say(f"{name} (pid {pid}): {_stop(pid, running.dir)}")
+            say(f"{name} (pid {pid}): {_stop(pid, running.dir, how=how)}")
     shutil.rmtree(running.dir, ignore_errors=True)
     state_file().unlink(missing_ok=True)
 
