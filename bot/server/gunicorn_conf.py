@@ -7,7 +7,8 @@ Why these values:
   230 ms at 16 concurrent deliveries; about 150 ms with 16 threads);
 - `timeout` below GitHub's 10 s delivery timeout, so a stuck request is cut before GitHub gives
   up on it (the bot's own outbound timeouts are smaller still, see `bot.shared.settings`);
-- access log on stdout, one line per request with its duration in microseconds (`%(D)s`);
+- access log on stdout, one line per request with its duration in microseconds (`%(D)s`),
+  the path without its query string (Horreum's action token rides in `?token=`);
 - a worker that exits (a deploy, a scale-down) first finishes the acknowledgements it queued
   (`worker_exit`, within `FOLLOWUP_DRAIN` seconds, inside gunicorn's graceful timeout);
 - Prometheus multiprocess mode: each worker writes its metrics to files under
@@ -33,7 +34,9 @@ keepalive = 5
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("PERFBOT_LOG_LEVEL", "info")
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus "%(a)s"'
+# The path without its query string (%(U)s, not the request line %(r)s): Horreum's actions
+# carry the bot's secret token in `?token=`, which must not reach the logs.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(D)sus "%(a)s"'
 # gunicorn >= 25 opens a control socket under $HOME: not needed in a pod (read-only root file
 # system) and shared between instances on one machine. Older versions ignore the name.
 control_socket_disable = True

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 import requests
@@ -45,7 +46,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def gunicorn(project_root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+def gunicorn(
+    project_root: Path, env: dict[str, str], log: IO[str] | None = None
+) -> subprocess.Popen[str]:
+    """The bot under gunicorn; its output to `log` when given (a long-lived server whose pipe
+    nobody reads would block once the pipe is full), else to a pipe read when it fails."""
     return subprocess.Popen(
         [
             sys.executable,
@@ -57,7 +62,7 @@ def gunicorn(project_root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
         ],
         cwd=project_root,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log if log is not None else subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -127,7 +132,8 @@ def wait_until_healthy(url: str, process: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{process.stdout.read()}")
+            output = process.stdout.read() if process.stdout else "(in its log file)"
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{output}")
         try:
             if requests.get(f"{url}/healthz", timeout=1).status_code == 200:
                 return

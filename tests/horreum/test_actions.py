@@ -78,7 +78,7 @@ def test_a_forged_change_naming_a_dataset_horreum_does_not_know_changes_nothing(
 ) -> None:
     run_id = uploaded(bot, report)
     payload = bot.horreum.payload("change/new", run_id=run_id, description="forged")
-    payload["change"]["dataset"]["id"] = payload["dataset"]["id"] = 99999
+    payload["change"]["dataset"]["id"] = 99999
     writes = github_writes(bot)
 
     response = requests.post(bot.action_url(), json=payload, timeout=10)

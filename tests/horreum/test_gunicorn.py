@@ -67,3 +67,23 @@ def test_under_gunicorn_a_run_is_stored_and_horreum_s_finding_reaches_the_pr(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def test_the_access_log_never_shows_the_action_token(
+    tmp_path: Path, project_root: Path, horreum: HorreumStandIn
+) -> None:
+    config = horreum_config(tmp_path, horreum.url)
+    with app_against_stand_ins(tmp_path, config) as (env, _github, _argo):
+        env["PERFBOT_HORREUM_ACTION_TOKEN"] = ACTION_TOKEN
+        process = gunicorn(project_root, env)
+        url = f"http://127.0.0.1:{env['PORT']}"
+        try:
+            wait_until_healthy(url, process)
+            answer = requests.post(f"{url}/horreum?token={ACTION_TOKEN}", json={}, timeout=10)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            output, _ = process.communicate(timeout=15)
+
+    assert answer.status_code == 200
+    assert '"POST /horreum HTTP/1.1" 200' in output
+    assert ACTION_TOKEN not in output

@@ -14,7 +14,9 @@ for). Answers use the documented status codes and bodies:
 
 `fire` posts an `http` action's payload the way Horreum does: plain JSON, no signature. The
 payloads follow Horreum's classes (a `Run` for run/new, a `Dataset` for
-dataset_labels/computed, a change event for change/new), which the spec does not describe.
+dataset_labels/computed, a change event for change/new), which the spec does not describe;
+the run/new and change/new shapes are the ones a real Horreum 0.20 sent (tests/horreum_real
+compares them key by key and type by type).
 Operations the spec has and the stand-in does not implement answer 501, so a test that reaches
 one fails loudly.
 """
@@ -189,28 +191,35 @@ class HorreumStandIn(ServedStandIn):
             test = next(t for t in self._state.tests.values() if t["id"] == run["testid"])
             info = {"id": dataset["id"], "runId": run_id, "ordinal": 0, "testId": test["id"]}
             if event == "run/new":
-                return _public_run(run)
+                return _action_run(run)
             if event == "dataset_labels/computed":
                 return copy.deepcopy(dataset)
             if event == "change/new":
+                # As Horreum 0.20 posts it (recorded by tests/horreum_real): the dataset only
+                # inside `change`, its `timestamp` in epoch seconds (a float), the variable whole.
                 change = {
                     "id": 7000 + run_id,
                     "variable": {
                         "id": 31,
                         "testId": test["id"],
                         "name": "geomean change",
+                        "group": None,
                         "order": 0,
                         "labels": ["perfbot.geomean_change"],
-                        "changeDetection": [],
+                        "calculation": "value => value",
+                        "changeDetection": [
+                            {"id": 41, "model": "relativeDifference", "config": {
+                                "model": "relativeDifference", "filter": "mean", "window": 1,
+                                "threshold": 0.1, "minPrevious": 3}},
+                        ],
                     },
-                    "dataset": info,
-                    "timestamp": run["stop"],
+                    "timestamp": run["stop"] / 1000,
                     "confirmed": False,
                     "description": description,
-                }
+                    "dataset": info,
+                }  # fmt: skip
                 return {
                     "change": change,
-                    "dataset": info,
                     "testId": test["id"],
                     "testName": test["name"],
                     "notify": True,
@@ -425,6 +434,20 @@ class HorreumStandIn(ServedStandIn):
 def _public_run(run: dict[str, Any]) -> dict[str, Any]:
     keys = ("access", "owner", "start", "stop", "id", "testid", "data", "trashed", "description")
     return copy.deepcopy({k: run[k] for k in keys})
+
+
+def _action_run(run: dict[str, Any]) -> dict[str, Any]:
+    """A `Run` as Horreum's actions serialize it (recorded by tests/horreum_real): unlike its
+    REST answers, `start` and `stop` in epoch seconds (floats), no datasets, no test name."""
+    found = _public_run(run)
+    return {
+        **found,
+        "start": run["start"] / 1000,
+        "stop": run["stop"] / 1000,
+        "description": run["description"] or None,
+        "metadata": None,
+        "validationErrors": None,
+    }
 
 
 def _timestamp(value: str, data: dict[str, Any]) -> int | None:
