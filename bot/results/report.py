@@ -174,6 +174,7 @@ MESSAGE_LIMIT = 500
 # Lines Argo's executor (emissary) writes into the main container's own log, and so into the
 # log tail Kubernetes keeps as a failed container's termination message: noise beside the
 # step's own last words. Its records carry `argo=true`; it ends with "Error: exit status N".
+ARGO_HEAD = re.compile(r"^([\w.-]+: [^\n:]* \(exit code \d+\)):? ?")
 EXECUTOR_LINE = re.compile(r"(\bargo=true\b|^Error: exit status \d+$)")
 
 
@@ -183,8 +184,13 @@ def step_message(message: object) -> str:
     without the executor's, and, when long, its end, where the reason is."""
     if not message:
         return "no message"
-    lines = [line for line in str(message).splitlines() if not EXECUTOR_LINE.search(line)]
-    kept = " / ".join(line.strip() for line in lines if line.strip()) or "no message"
+    # "main: Error (exit code 3): <the log's tail>": the head is Argo's, and worth keeping.
+    head, tail = "", str(message)
+    if found := ARGO_HEAD.match(tail):
+        head, tail = found.group(1), tail[found.end() :]
+    lines = [line for line in tail.splitlines() if not EXECUTOR_LINE.search(line)]
+    said = " / ".join(line.strip() for line in lines if line.strip())
+    kept = ": ".join(part for part in (head, said) if part) or "no message"
     return kept if len(kept) <= MESSAGE_LIMIT else "…" + kept[-(MESSAGE_LIMIT - 1) :]
 
 

@@ -216,6 +216,12 @@ STEP_MESSAGES = [
         "run with rebuild=true (/run-perf) to build it",
     ),
     ("a\n\n  b  \n", "a / b"),
+    (
+        'main: Error (exit code 143): time=2026-12-07T23:56:55Z level=INFO msg="x" argo=true\n'
+        "shop: serving on port 8080\nError: exit status 143\n",
+        "main: Error (exit code 143): shop: serving on port 8080",
+    ),
+    ("init: OOMKilled (exit code 137)", "init: OOMKilled (exit code 137)"),
     ("only executor lines argo=true\nError: exit status 1", "no message"),
     (
         "x" * 600 + "\n" + "the reason at the end",

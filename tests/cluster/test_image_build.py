@@ -42,8 +42,10 @@ def skipped(flow: dict, template: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def built(cluster: Node, bot: Bot, contracts_dir) -> dict:
-    return follow(bot, cluster, contracts_dir, "/run-perf main")
+def built(cluster: Node, bot: Bot, background: dict[str, str]) -> dict:
+    name = background["image"]
+    flow = wait_for_phase(cluster, name, RUN_TIMEOUT)
+    return {"name": name, "workflow": flow, "check": finished_check(bot, IMAGES_REPO, name)}
 
 
 @pytest.fixture(scope="module")
