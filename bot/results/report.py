@@ -160,8 +160,13 @@ def ranked_failures(payload: CallbackPayload) -> list[dict[str, Any]]:
     def rank(failure: dict[str, Any]) -> int:
         # Argo gives every node a podName, DAGs included; a DAG's own message is empty.
         if failure.get("displayName") == payload.workflow_name:
-            return 3
+            return 4
         if not failure.get("message"):
+            return 3
+        # A step Argo created at or after the run's deadline and failed at once: it never ran
+        # (Argo v4.0.5 even starts a step after services that never became ready, once the
+        # deadline passes: it marks their retry nodes Succeeded).
+        if failure.get("message") == NEVER_RAN:
             return 2
         # When another step fails, Argo stops the run's service daemons and lists them as
         # failed too (with their last log line): a cause only when nothing else failed.
@@ -171,6 +176,7 @@ def ranked_failures(payload: CallbackPayload) -> list[dict[str, Any]]:
 
 
 MESSAGE_LIMIT = 500
+NEVER_RAN = "Step exceeded its deadline"  # Argo's message for a node failed at its creation
 # Lines Argo's executor (emissary) writes into the main container's own log, and so into the
 # log tail Kubernetes keeps as a failed container's termination message: noise beside the
 # step's own last words. Its records carry `argo=true`; it ends with "Error: exit status N".

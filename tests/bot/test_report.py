@@ -190,6 +190,32 @@ def test_a_step_that_failed_is_named_before_the_services_argo_stopped_after_it(o
     assert outcome.title.endswith("at step confirm-compare")
 
 
+# Seen on the real cluster (Argo v4.0.5): a service never became ready; at the run's deadline
+# Argo failed its pods, marked their retry nodes Succeeded ("retry exceeded workflow deadline"),
+# so the benchmark after them was created and at once failed "Step exceeded its deadline".
+NEVER_READY = [
+    {
+        "displayName": "benchmark",
+        "templateName": "benchmark",
+        "phase": "Failed",
+        "message": "Step exceeded its deadline",
+        "podName": "perf-1-benchmark-1",
+    },
+    {
+        "displayName": "deploy-base(0)",
+        "templateName": "deploy",
+        "phase": "Failed",
+        "message": "Pod was active on the node longer than the specified deadline",
+        "podName": "perf-1-deploy-base",
+    },
+]
+
+
+def test_past_the_deadline_the_step_that_was_running_is_named_not_the_one_never_started() -> None:
+    outcome = outcome_for(exit_callback("perf-1", "Failed", [*ARGO_ORDER[:2], *NEVER_READY]), LINK)
+    assert outcome.title.endswith("at step deploy-base(0)")
+
+
 def test_a_service_that_failed_alone_is_still_named() -> None:
     outcome = outcome_for(
         exit_callback("perf-1", "Failed", [*ARGO_ORDER[:2], KILLED_DAEMONS[0]]), LINK
