@@ -103,3 +103,10 @@ def test_templates_without_a_workspace_get_none_on_one_node(single_node):
         if "volumeClaimTemplates" not in t["spec"]
     ]
     assert without  # the image job: its build is an image, not a workspace
+
+
+def test_the_recreate_strategy_carries_no_rolling_update_settings(single_node):
+    """The real API server refuses `rollingUpdate` beside `type: Recreate` (found by the
+    cluster harness's server-side dry run); the base's settings must be dropped, not kept."""
+    strategy = one(single_node, "Deployment", BOT)["spec"]["strategy"]
+    assert strategy == {"type": "Recreate"}
