@@ -11,12 +11,14 @@ the slowed endpoint moves most, and upwards, and nothing is called better.
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 import pytest
 
+from tests.bot.payloads import delivery_headers, encode
 from tests.cluster import install
-from tests.cluster.conftest import DEMO_REPO, Bot, submit, wait_for_phase
+from tests.cluster.conftest import DEMO_REPO, WEBHOOK_SECRET, Bot, submit, wait_for_phase
 from tests.cluster.node import NODE_NAME, Node
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
@@ -113,6 +115,44 @@ def test_the_bot_deployment_runs_the_built_image_and_is_ready(cluster: Node) -> 
             ).stdout
         )
     assert deployment["status"].get("readyReplicas") == 1, deployment["status"]
+
+
+# Run inside the node's network (the Service's address is reachable only there): POST argv[2]
+# to argv[1] with the headers in argv[3]; print the status and the answer.
+POST = """
+import json, sys, urllib.error, urllib.request
+request = urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method="POST",
+                                 headers=json.loads(sys.argv[3]))
+try:
+    with urllib.request.urlopen(request, timeout=20) as answer:
+        print(answer.status, answer.read().decode())
+except urllib.error.HTTPError as refused:
+    print(refused.code, refused.read().decode())
+"""
+
+
+@pytest.mark.parametrize(("secret", "status", "outcome"), [
+    (WEBHOOK_SECRET, 200, "pong"),
+    ("not-the-secret", 401, "bad-signature"),
+])  # fmt: skip
+def test_the_bot_deployment_answers_webhooks_through_its_service_checking_signatures(
+    cluster: Node, secret: str, status: int, outcome: str
+) -> None:
+    test_the_bot_deployment_runs_the_built_image_and_is_ready(cluster)
+    service = json.loads(
+        cluster.kubectl(
+            "-n", install.NAMESPACE, "get", "service", "perfbot-bot", "-o", "json"
+        ).stdout
+    )
+    url = f"http://{service['spec']['clusterIP']}:{service['spec']['ports'][0]['port']}/webhook"
+    body = encode({"zen": "Design for failure.", "hook_id": 1})
+    headers = delivery_headers(body, secret, "ping")
+    result = cluster.run(
+        cluster.netns(sys.executable, "-c", POST, url, body.decode(), json.dumps(headers))
+    )
+    code, _, answer = result.stdout.strip().partition(" ")
+    assert int(code) == status, result.stdout
+    assert json.loads(answer)["outcome"] == outcome
 
 
 @pytest.fixture(scope="module")
