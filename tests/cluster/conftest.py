@@ -250,6 +250,12 @@ def finished_check(bot: Bot, repo: str, name: str, timeout: float = 120) -> dict
     return check
 
 
+def followed(bot: Bot, cluster: node.Node, name: str, repo: str, timeout: float) -> dict:
+    """Workflow `name` once finished, and its completed check run (or None)."""
+    flow = wait_for_phase(cluster, name, timeout)
+    return {"name": name, "workflow": flow, "check": finished_check(bot, repo, name)}
+
+
 def wait_for_phase(cluster: node.Node, name: str, timeout: float) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -16,8 +16,7 @@ from tests.cluster import argo, install
 from tests.cluster.conftest import (
     DEMO_REPO,
     Bot,
-    finished_check,
-    wait_for_phase,
+    followed,
 )
 from tests.cluster.node import Node
 
@@ -34,13 +33,7 @@ FAILURES = {
 def failed(cluster: Node, bot: Bot, background: dict[str, str]) -> dict[str, dict]:
     results = {}
     for job in FAILURES:
-        name = background[job]
-        flow = wait_for_phase(cluster, name, 900)
-        results[job] = {
-            "name": name,
-            "workflow": flow,
-            "check": finished_check(bot, DEMO_REPO, name),
-        }
+        results[job] = followed(bot, cluster, background[job], DEMO_REPO, 900)
         print(
             f"{job}: {json.dumps(results[job]['check'] and results[job]['check']['output'])[:1500]}"
         )

@@ -15,9 +15,8 @@ from tests.cluster.conftest import (
     RUN_TIMEOUT,
     Bot,
     DemoRepo,
-    finished_check,
+    followed,
     submit,
-    wait_for_phase,
 )
 from tests.cluster.node import Node
 
@@ -27,8 +26,7 @@ IMAGE = f"{registry.ADDRESS}/perfbot-demo/shop"
 
 def follow(bot: Bot, cluster: Node, contracts_dir, body: str, timeout: float = RUN_TIMEOUT):
     name = submit(bot, cluster, contracts_dir, body, IMAGES_REPO)
-    flow = wait_for_phase(cluster, name, timeout)
-    return {"name": name, "workflow": flow, "check": finished_check(bot, IMAGES_REPO, name)}
+    return followed(bot, cluster, name, IMAGES_REPO, timeout)
 
 
 def steps(flow: dict, template: str) -> list[dict]:
@@ -43,9 +41,7 @@ def skipped(flow: dict, template: str) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def built(cluster: Node, bot: Bot, background: dict[str, str]) -> dict:
-    name = background["image"]
-    flow = wait_for_phase(cluster, name, RUN_TIMEOUT)
-    return {"name": name, "workflow": flow, "check": finished_check(bot, IMAGES_REPO, name)}
+    return followed(bot, cluster, background["image"], IMAGES_REPO, RUN_TIMEOUT)
 
 
 @pytest.fixture(scope="module")
