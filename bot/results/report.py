@@ -152,10 +152,10 @@ def was_stopped(failures: list[dict[str, Any]]) -> bool:
 
 def ranked_failures(payload: CallbackPayload) -> list[dict[str, Any]]:
     """The failures a reader should see first: steps that say why, then the services Argo
-    stopped because of them, then the DAGs above them
-    (no message of their own), the workflow's own node last. Argo lists every failed node
-    (DAGs and the run itself included) in no fixed order, so its first entry is often not the
-    step that failed."""
+    stopped because of them, then steps that never ran, then the DAGs above them (no message
+    of their own), the workflow's own node last. Argo lists every failed node (DAGs and the
+    run itself included) in no fixed order, so its first entry is often not the step that
+    failed."""
 
     def rank(failure: dict[str, Any]) -> int:
         # Argo gives every node a podName, DAGs included; a DAG's own message is empty.
@@ -177,10 +177,11 @@ def ranked_failures(payload: CallbackPayload) -> list[dict[str, Any]]:
 
 MESSAGE_LIMIT = 500
 NEVER_RAN = "Step exceeded its deadline"  # Argo's message for a node failed at its creation
+# Argo's own head of a failed container's message: "main: Error (exit code 3): ...".
+ARGO_HEAD = re.compile(r"^([\w.-]+: [^\n:]* \(exit code \d+\)):? ?")
 # Lines Argo's executor (emissary) writes into the main container's own log, and so into the
 # log tail Kubernetes keeps as a failed container's termination message: noise beside the
 # step's own last words. Its records carry `argo=true`; it ends with "Error: exit status N".
-ARGO_HEAD = re.compile(r"^([\w.-]+: [^\n:]* \(exit code \d+\)):? ?")
 EXECUTOR_LINE = re.compile(r"(\bargo=true\b|^Error: exit status \d+$)")
 
 
