@@ -229,12 +229,14 @@ def build_argo(work: Path, out: Path, pins: dict) -> None:
         )
 
 
-def build_go_command(module: str, command: str, binary: str) -> Callable[[Path, Path, dict], None]:
-    """A recipe for one command of a published module: a wrapper module requires it at the
-    pinned version (so its own go.mod's requirements govern through MVS) and builds it."""
+def build_go_command(key: str, command: str, binary: str) -> Callable[[Path, Path, dict], None]:
+    """A recipe for one command of the module pinned under `key` in versions.toml (its
+    `module` and `version`): a wrapper module requires it at that version (so its own go.mod's
+    requirements govern through MVS) and builds it."""
 
     def recipe(work: Path, out: Path, pins: dict) -> None:
-        pin = next(p for p in pins.values() if isinstance(p, dict) and p.get("module") == module)
+        pin = pins[key]
+        module = pin["module"]
         (work / "go.mod").write_text(
             f"module perfbot.invalid/cluster/{binary}\n\ngo 1.24.0\n\n"
             f"require {module} {pin['version']}\n"
@@ -264,13 +266,13 @@ COMPONENTS = (
     Component(
         "registry",
         "registry",
-        build_go_command("github.com/distribution/distribution/v3", "cmd/registry", "registry"),
+        build_go_command("registry", "cmd/registry", "registry"),
         ("registry",),
     ),
     Component(
         "crane",
         "crane",
-        build_go_command("github.com/google/go-containerregistry", "cmd/crane", "crane"),
+        build_go_command("crane", "cmd/crane", "crane"),
         ("crane",),
     ),
     Component("argo", "argo", build_argo, ("workflow-controller", "argoexec", "argo")),
